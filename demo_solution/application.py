@@ -1,0 +1,259 @@
+"""Flask application factory: edition vocabulary, defects, routes, errors, Server-Timing."""
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException
+
+from . import vues_activite, vues_connexion, vues_gestion, vues_patients
+from .acces import (
+    NIVEAUX,
+    Introuvable,
+    Refus,
+    charger_utilisateur,
+    journaliser,
+    peut,
+    t,
+)
+from .base import connecter, preparer_base
+from .comptes import appliquer_secrets
+from .controles import date_fr, date_heure_fr
+from .editions import DEFAUTS, EDITIONS, PRODUIT, VERSION, VOCABULAIRE
+
+
+class ParametreInvalide(ValueError):
+    """Unknown edition or defect; ``str()`` is the French message shown to the operator."""
+
+
+# (vocabulary key of the URL rule, endpoint, view, methods)
+ROUTES = (
+    ("chemin_connexion", "connexion", vues_connexion.connexion, ["GET"]),
+    ("chemin_connexion_mdp", "connexion_mdp", vues_connexion.connexion_mdp, ["POST"]),
+    ("chemin_connexion_cps", "connexion_cps", vues_connexion.connexion_cps, ["POST"]),
+    ("chemin_deconnexion", "deconnexion", vues_connexion.deconnexion, ["POST"]),
+    ("chemin_accueil", "accueil", vues_connexion.accueil, ["GET"]),
+    ("chemin_patients", "patients", vues_patients.liste, ["GET"]),
+    ("chemin_recherche_avancee", "recherche_avancee", vues_patients.recherche_avancee, ["GET"]),
+    ("chemin_patient_nouveau", "patient_nouveau", vues_patients.nouveau, ["GET", "POST"]),
+    ("chemin_dossier", "dossier", vues_patients.dossier, ["GET"]),
+    ("chemin_dossier_modifier", "dossier_modifier", vues_patients.modifier, ["GET", "POST"]),
+    ("chemin_consentement", "consentement", vues_patients.consentement, ["POST"]),
+    ("chemin_synthese", "synthese", vues_patients.synthese, ["GET"]),
+    ("chemin_synthese_ajout", "synthese_ajout", vues_patients.synthese_ajout, ["POST"]),
+    ("chemin_agenda", "agenda", vues_activite.agenda, ["GET", "POST"]),
+    ("chemin_taches", "taches", vues_activite.taches, ["GET", "POST"]),
+    ("chemin_tache_faite", "tache_faite", vues_activite.tache_faite, ["POST"]),
+    ("chemin_messagerie", "messagerie", vues_activite.reception, ["GET"]),
+    ("chemin_messages_envoyes", "messages_envoyes", vues_activite.envoyes, ["GET"]),
+    ("chemin_message_nouveau", "message_nouveau", vues_activite.nouveau_message, ["GET", "POST"]),
+    ("chemin_message", "message", vues_activite.message, ["GET"]),
+    ("chemin_audit", "audit", vues_gestion.audit, ["GET"]),
+    ("chemin_import_export", "import_export", vues_gestion.import_export, ["GET"]),
+    ("chemin_export_patients", "export_patients", vues_gestion.export_patients, ["GET"]),
+    ("chemin_export_complet", "export_complet", vues_gestion.export_complet, ["GET"]),
+    ("chemin_import", "import_patients", vues_gestion.importer, ["POST"]),
+    ("chemin_habilitations", "habilitations", vues_gestion.habilitations, ["GET"]),
+)
+PUBLIQUES = {"connexion", "connexion_mdp", "connexion_cps", "version", "static"}
+
+# Endpoint → navigation entry, for aria-current.
+RUBRIQUES = {
+    "accueil": "accueil",
+    "patients": "patients",
+    "recherche_avancee": "patients",
+    "patient_nouveau": "patients",
+    "dossier": "patients",
+    "dossier_modifier": "patients",
+    "synthese": "patients",
+    "agenda": "agenda",
+    "taches": "taches",
+    "messagerie": "messagerie",
+    "messages_envoyes": "messagerie",
+    "message_nouveau": "messagerie",
+    "message": "messagerie",
+    "audit": "audit",
+    "import_export": "import_export",
+    "habilitations": "habilitations",
+}
+
+
+class ServerTiming:
+    """WSGI middleware: the app's own handling time, deliberate slowness included.
+
+    Flask calls start_response once the view has fully built the response, so the time
+    taken there covers before_request hooks, the view and after_request hooks.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        debut = time.perf_counter()
+
+        def start_response_chronometre(status, headers, exc_info=None):
+            duree = (time.perf_counter() - debut) * 1000
+            headers.append(("Server-Timing", f"app;dur={duree:.1f}"))
+            return start_response(status, headers, exc_info)
+
+        return self.application(environ, start_response_chronometre)
+
+
+def lire_defauts(defauts) -> tuple[str, ...]:
+    """Accept "a,b" or an iterable; reject unknown names with a French message."""
+    if isinstance(defauts, str):
+        defauts = defauts.split(",")
+    noms = tuple(dict.fromkeys(d.strip() for d in defauts or () if d and d.strip()))
+    inconnus = [n for n in noms if n not in DEFAUTS]
+    if inconnus:
+        raise ParametreInvalide(
+            f"Défaut inconnu : {', '.join(inconnus)}. Défauts disponibles : {', '.join(DEFAUTS)}."
+        )
+    return noms
+
+
+def lire_edition(edition: str) -> str:
+    edition = (edition or "").strip().lower()
+    if edition not in EDITIONS:
+        raise ParametreInvalide(
+            f"Édition inconnue : « {edition} ». Éditions disponibles : {', '.join(EDITIONS)}."
+        )
+    return edition
+
+
+def create_app(
+    edition: str = "a",
+    defauts=(),
+    db_path: str | os.PathLike | None = None,
+    reinitialiser: bool = False,
+) -> Flask:
+    """Build the demo application; create and seed the SQLite base when it is new."""
+    edition = lire_edition(edition)
+    defauts = lire_defauts(defauts)
+    if db_path is None:
+        db_path = Path(tempfile.mkdtemp(prefix="msp-demo-")) / "msp-demo.sqlite"
+    db_path = Path(db_path)
+    preparer_base(db_path, reinitialiser=reinitialiser)
+    connexion = connecter(db_path)
+    try:
+        appliquer_secrets(connexion)
+    finally:
+        connexion.close()
+
+    app = Flask(__name__)
+    app.config.update(
+        # A fresh key per start: sessions do not survive a restart, which suits a fixture.
+        SECRET_KEY=os.urandom(32),
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="msp_demo_session",
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        EDITION=edition,
+        DEFAUTS=defauts,
+        BASE=str(db_path),
+        VOCABULAIRE=VOCABULAIRE[edition],
+    )
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["date_fr"] = date_fr
+    app.jinja_env.filters["date_heure_fr"] = date_heure_fr
+
+    for cle, endpoint, vue, methodes in ROUTES:
+        app.add_url_rule(VOCABULAIRE[edition][cle], endpoint, vue, methods=methodes)
+    app.add_url_rule("/", "racine", lambda: redirect(url_for("accueil")))
+    app.add_url_rule("/version", "version", version)
+
+    app.before_request(identifier)
+    app.teardown_appcontext(fermer_base)
+    app.context_processor(contexte)
+    app.register_error_handler(Refus, rendre_refus)
+    app.register_error_handler(Introuvable, rendre_introuvable)
+    app.register_error_handler(HTTPException, rendre_erreur_http)
+    app.register_error_handler(Exception, rendre_erreur_interne)
+    app.wsgi_app = ServerTiming(app.wsgi_app)
+    return app
+
+
+def version():
+    return jsonify(
+        produit=PRODUIT,
+        version=VERSION,
+        edition=_config("EDITION"),
+        defauts=list(_config("DEFAUTS")),
+    )
+
+
+def _config(cle):
+    return current_app.config[cle]
+
+
+def identifier():
+    """Load the logged-in user; anything not public requires a session."""
+    g.utilisateur = None
+    uid = session.get("uid")
+    if uid is not None:
+        g.utilisateur = charger_utilisateur(uid, session.get("mode"))
+        if g.utilisateur is None:
+            session.clear()
+    if g.utilisateur is None and request.endpoint not in PUBLIQUES:
+        if request.endpoint is None:
+            return None  # unknown URL: let the 404 page answer
+        flash(t("msg_connexion_requise"), "status")
+        return redirect(url_for("connexion"))
+    return None
+
+
+def fermer_base(_exc):
+    connexion = g.pop("db", None)
+    if connexion is not None:
+        connexion.close()
+
+
+def contexte():
+    return {
+        "t": _config("VOCABULAIRE"),
+        "utilisateur": g.get("utilisateur"),
+        "peut": peut,
+        "NIVEAUX": NIVEAUX,
+        "edition": _config("EDITION"),
+        "version": VERSION,
+        "produit": PRODUIT,
+        "rubrique": RUBRIQUES.get(request.endpoint or ""),
+    }
+
+
+def rendre_refus(refus: Refus):
+    journaliser("accès refusé", refus.objet)
+    return render_template("refus.html", refus=refus), 403
+
+
+def rendre_introuvable(erreur: Introuvable):
+    return (
+        render_template("erreur.html", titre=t("titre_introuvable"), message=erreur.message),
+        404,
+    )
+
+
+def rendre_erreur_http(erreur: HTTPException):
+    titres = {404: ("titre_introuvable", "msg_introuvable"), 405: ("titre_methode", "msg_methode")}
+    titre, message = titres.get(erreur.code, ("titre_erreur", "msg_erreur"))
+    return render_template("erreur.html", titre=t(titre), message=t(message)), erreur.code
+
+
+def rendre_erreur_interne(erreur: Exception):
+    current_app.logger.exception("Erreur interne", exc_info=erreur)
+    return render_template("erreur.html", titre=t("titre_erreur"), message=t("msg_erreur")), 500

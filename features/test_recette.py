@@ -1,0 +1,5 @@
+"""Collects every scenario of this folder: the features are the campaign, not this file."""
+
+from pytest_bdd import scenarios
+
+scenarios(".")

@@ -1,0 +1,1 @@
+"""The vendor adapter: the only code of the bench that knows a screen."""

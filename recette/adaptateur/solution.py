@@ -1,0 +1,456 @@
+"""Business operations turned into Playwright actions. Every element is found as a person finds
+it: by role, label and visible text, with the words of the vendor profile."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import urljoin
+
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as DelaiDepasse
+
+from recette.adaptateur.profil import CHAMPS_PATIENT, Compte, Profil
+from recette.erreurs import RecetteErreur
+
+MODES = ("carte", "mot de passe")
+_DATE_FR = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+
+
+class IdentifiantsRefuses(RecetteErreur):
+    """The solution refuses an account of the profile."""
+
+
+class OperationImpossible(AssertionError):
+    """A business operation could not be carried out on the screen (a scenario failure)."""
+
+
+def _normaliser(texte: str) -> str:
+    sans = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
+    return " ".join(sans.replace("*", " ").split()).casefold()
+
+
+def _libelle(mot: str) -> re.Pattern[str]:
+    """A label as shown, allowing the asterisk of mandatory fields."""
+    return re.compile(rf"^\s*{re.escape(mot)}\s*\*?\s*$")
+
+
+def _date_iso(valeur: str) -> str:
+    m = _DATE_FR.fullmatch(valeur.strip())
+    return f"{m.group(3)}-{m.group(2)}-{m.group(1)}" if m else valeur.strip()
+
+
+class _SansCapture:
+    """Pre-flight checks run without evidence: nothing to pause."""
+
+    def suspendre_trace(self) -> None:
+        pass
+
+    def reprendre_trace(self) -> None:
+        pass
+
+
+class Solution:
+    def __init__(self, capture, profil: Profil, racine: Path | None = None):
+        self.capture = capture
+        self.page: Page = capture.page
+        self.profil = profil
+        self.racine = racine
+        self.compte: Compte | None = None
+
+    @classmethod
+    def sans_capture(cls, page: Page, profil: Profil, racine: Path | None = None) -> Solution:
+        capture = _SansCapture()
+        capture.page = page
+        return cls(capture, profil, racine)
+
+    # ----------------------------------------------------------------- vocabulary and screen
+    def mot(self, cle: str) -> str:
+        return self.profil.mot(cle)
+
+    def _aller(self, chemin: str) -> None:
+        self.page.goto(urljoin(self.profil.cible, chemin))
+
+    def _lien(self, cle: str) -> Locator:
+        return self.page.get_by_role("link", name=self.mot(cle), exact=True)
+
+    def _bouton(self, cle: str) -> Locator:
+        return self.page.get_by_role("button", name=self.mot(cle), exact=True)
+
+    def _champ(self, cle: str) -> Locator:
+        return self.page.get_by_label(_libelle(self.mot(cle))).first
+
+    def _soumettre(self, bouton: Locator) -> None:
+        with self.page.expect_navigation(wait_until="load"):
+            bouton.click()
+
+    def menu(self, cle: str) -> None:
+        navigation = self.page.get_by_role("navigation")
+        lien = navigation.get_by_role("link", name=self.mot(f"menu.{cle}"), exact=True).first
+        lien.click()
+        self.page.wait_for_load_state("load")
+
+    def titre_page(self) -> str:
+        titre = self.page.get_by_role("heading", level=1)
+        return titre.first.inner_text().strip() if titre.count() else ""
+
+    def acces_refuse(self) -> bool:
+        return self.titre_page() == self.mot("refus.titre")
+
+    def message_erreur(self) -> str:
+        alertes = self.page.get_by_role("alert")
+        return " ".join(t.strip() for t in alertes.all_inner_texts() if t.strip())
+
+    def confirmation(self) -> str:
+        statuts = self.page.get_by_role("status")
+        return " ".join(t.strip() for t in statuts.all_inner_texts() if t.strip())
+
+    def _tableau(self, cle_legende: str) -> list[dict[str, str]]:
+        """Rows of the table whose caption the profile names, as {column header: text}."""
+        tableau = self.page.get_by_role("table", name=self.mot(cle_legende))
+        if not tableau.count():
+            return []
+        return tableau.first.evaluate(
+            """t => {
+                const entetes = [...t.querySelectorAll('thead th')].map(th => th.innerText.trim());
+                return [...t.querySelectorAll('tbody tr')].map(tr => {
+                    const cellules = [...tr.querySelectorAll('th, td')];
+                    const ligne = {};
+                    cellules.forEach((c, i) => {
+                        ligne[entetes[i] || String(i)] = c.innerText.trim();
+                    });
+                    const lien = tr.querySelector('a[href]');
+                    ligne['__lien'] = lien ? lien.getAttribute('href') : '';
+                    return ligne;
+                });
+            }"""
+        )
+
+    # -------------------------------------------------------------------------- logging in
+    def modes_du_compte(self, compte: Compte) -> list[str]:
+        modes = []
+        if compte.numero_carte:
+            modes.append("carte")
+        if compte.variable_mot_de_passe:
+            modes.append("mot de passe")
+        return modes
+
+    def _formulaire_connexion(self, compte: Compte, mode: str, secret: str) -> None:
+        self._aller(self.profil.url_connexion)
+        if mode == "carte":
+            if not compte.numero_carte:
+                raise OperationImpossible(f"« {compte.nom} » n'a pas de carte CPS dans le profil.")
+            self._champ("connexion.numero_carte").fill(compte.numero_carte)
+            champ_secret, bouton = self._champ("connexion.code_pin"), "connexion.bouton_carte"
+        else:
+            self._champ("connexion.identifiant").fill(compte.identifiant or "")
+            champ_secret, bouton = (
+                self._champ("connexion.mot_de_passe"),
+                "connexion.bouton_mot_de_passe",
+            )
+        # Nothing of what follows may reach a trace: the secret typed, the form posted.
+        self.capture.suspendre_trace()
+        try:
+            champ_secret.fill(secret)
+            self._soumettre(self._bouton(bouton))
+        finally:
+            self.capture.reprendre_trace()
+
+    def _secret(self, compte: Compte, mode: str) -> str:
+        return compte.pin(self.racine) if mode == "carte" else compte.mot_de_passe(self.racine)
+
+    def tenter_connexion(self, qui: str, mode: str, secret_errone: bool = False) -> None:
+        compte = self.profil.compte(qui)
+        secret = self._secret(compte, mode)
+        if secret_errone:
+            secret = "0000" if secret != "0000" else "9999"
+            if mode != "carte":
+                secret = "faux-" + secret
+        self._formulaire_connexion(compte, mode, secret)
+        self.compte = compte
+
+    def se_connecter(self, qui: str, mode: str) -> None:
+        self.tenter_connexion(qui, mode)
+        if not self.est_connecte():
+            raise OperationImpossible(
+                f"La connexion de « {self.compte.nom} » ({mode}) a échoué : "
+                f"{self.message_erreur() or 'aucun message'}"
+            )
+
+    def verifier_identifiants(self, compte: Compte, mode: str) -> None:
+        self._formulaire_connexion(compte, mode, self._secret(compte, mode))
+        if not self.est_connecte():
+            variable = compte.variable_pin if mode == "carte" else compte.variable_mot_de_passe
+            raise IdentifiantsRefuses(
+                f"La solution refuse la connexion de « {compte.nom} » ({compte.role}, "
+                f"{'carte CPS' if mode == 'carte' else 'mot de passe'}) : "
+                f"« {self.message_erreur() or 'aucun message'} ». Vérifiez la variable {variable} "
+                f"et le compte dans {self.profil.fichier}."
+            )
+        self.se_deconnecter()
+
+    def est_connecte(self) -> bool:
+        return self._bouton("connexion.deconnexion").count() > 0
+
+    def se_deconnecter(self) -> None:
+        if self.est_connecte():
+            self._soumettre(self._bouton("connexion.deconnexion").first)
+        self.compte = None
+
+    def utilisateur_connecte(self) -> str:
+        bandeau = self.page.get_by_text(self.mot("connexion.connecte"), exact=False)
+        return bandeau.first.inner_text().strip() if bandeau.count() else ""
+
+    def mode_de_connexion_affiche(self) -> str:
+        texte = self.utilisateur_connecte()
+        return "carte" if self.mot("connexion.mode_carte") in texte else "mot de passe"
+
+    def _se_connecter_comme_role(self, role: str) -> None:
+        compte = self.profil.compte(role)
+        self.se_deconnecter()
+        mode = "mot de passe" if compte.variable_mot_de_passe else "carte"
+        self.se_connecter(compte.nom, mode)
+
+    # ---------------------------------------------------------------------------- patients
+    def _patients_du_tableau(self, lignes: list[dict[str, str]]) -> list[dict[str, str]]:
+        nom, prenom = self.mot("patients.colonne_nom"), self.mot("patients.colonne_prenom")
+        ville = self.mot("patients.colonne_ville")
+        return [
+            {
+                "patient": f"{ligne.get(prenom, '')} {ligne.get(nom, '')}".strip(),
+                "ville": ligne.get(ville, ""),
+                "lien": ligne.get("__lien", ""),
+            }
+            for ligne in lignes
+        ]
+
+    def _resultats(self) -> list[dict[str, str]]:
+        lignes = self._tableau("patients.resultats") or self._tableau("patients.liste")
+        return self._patients_du_tableau(lignes)
+
+    def lister_patients(self) -> list[str]:
+        self.menu("patients")
+        return [p["patient"] for p in self._patients_du_tableau(self._tableau("patients.liste"))]
+
+    def page_suivante(self) -> list[str]:
+        lien = self._lien("patients.page_suivante")
+        if not lien.count():
+            return []
+        lien.first.click()
+        self.page.wait_for_load_state("load")
+        return [p["patient"] for p in self._patients_du_tableau(self._tableau("patients.liste"))]
+
+    def _rechercher(self, texte: str) -> list[dict[str, str]]:
+        self.menu("patients")
+        self._champ("patients.recherche").fill(texte)
+        self._soumettre(self._bouton("patients.bouton_recherche").first)
+        return self._resultats()
+
+    def rechercher_patient(self, texte: str) -> list[str]:
+        return [p["patient"] for p in self._rechercher(texte)]
+
+    def _remplir(self, champs: dict[str, str]) -> None:
+        for nom_metier, valeur in champs.items():
+            cle = CHAMPS_PATIENT.get(nom_metier.strip().casefold())
+            if cle is None:
+                raise OperationImpossible(
+                    f"Champ « {nom_metier} » inconnu (champs connus : {', '.join(CHAMPS_PATIENT)})."
+                )
+            champ = self._champ(f"champ.{cle}")
+            balise = champ.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
+            if balise.startswith("select"):
+                option = {"féminin": "option.feminin", "masculin": "option.masculin"}.get(
+                    valeur.strip().casefold()
+                )
+                champ.select_option(label=self.mot(option) if option else valeur)
+            elif balise.endswith(":date"):
+                champ.fill(_date_iso(valeur))
+            else:
+                champ.fill(valeur)
+
+    def recherche_avancee(self, criteres: dict[str, str]) -> list[dict[str, str]]:
+        self.menu("patients")
+        self._lien("patients.recherche_avancee").first.click()
+        self.page.wait_for_load_state("load")
+        self._remplir(criteres)
+        self._soumettre(self._bouton("patients.bouton_recherche_avancee").first)
+        return self._resultats()
+
+    def _trouver(self, patient: str) -> dict[str, str]:
+        nom_famille = patient.split()[-1]
+        for ligne in self._rechercher(nom_famille):
+            if ligne["patient"] == patient:
+                return ligne
+        raise OperationImpossible(
+            f"Patient « {patient} » introuvable en recherchant « {nom_famille} »."
+        )
+
+    def _identifiant(self, lien: str) -> str:
+        motif = re.escape(self.mot("adresses.dossier")).replace(r"\{id\}", r"(?P<id>[^/?#]+)")
+        trouve = re.search(motif + r"(?:[?#]|$)", lien)
+        if not trouve:
+            raise OperationImpossible(f"Adresse de dossier inattendue : {lien}")
+        return trouve.group("id")
+
+    def ouvrir_dossier(self, patient: str) -> None:
+        ligne = self._trouver(patient)
+        self._aller(ligne["lien"])
+
+    def ouvrir_synthese(self, patient: str) -> None:
+        """Through the file's link when shown; otherwise the way a curious user would, by the
+        address of the summary: a refusal must come from the server, not a hidden link."""
+        ligne = self._trouver(patient)
+        self._aller(ligne["lien"])
+        lien = self._lien("patients.synthese")
+        if lien.count():
+            lien.first.click()
+            self.page.wait_for_load_state("load")
+            return
+        identifiant = self._identifiant(ligne["lien"])
+        self._aller(self.mot("adresses.synthese").replace("{id}", identifiant))
+
+    def lire_synthese(self) -> dict[str, list[str]]:
+        sections = {}
+        for cle in ("antecedents", "allergies", "traitements", "correspondants"):
+            titre = self.page.get_by_role("heading", name=self.mot(f"synthese.{cle}"), exact=True)
+            if not titre.count():
+                sections[cle] = []
+                continue
+            sections[cle] = titre.first.evaluate(
+                """h => {
+                    const textes = [];
+                    let n = h.nextElementSibling;
+                    while (n && !/^H[1-2]$/.test(n.tagName)) {
+                        const items = n.querySelectorAll('li');
+                        if (items.length) items.forEach(li => textes.push(li.innerText.trim()));
+                        else if (n.innerText.trim()) textes.push(n.innerText.trim());
+                        n = n.nextElementSibling;
+                    }
+                    if (!textes.length && h.parentElement) {
+                        h.parentElement.querySelectorAll('li')
+                            .forEach(li => textes.push(li.innerText.trim()));
+                    }
+                    return textes;
+                }"""
+            )
+        return sections
+
+    def creer_patient(self, champs: dict[str, str]) -> None:
+        self.menu("patients")
+        self._lien("patients.nouveau").first.click()
+        self.page.wait_for_load_state("load")
+        self._remplir(champs)
+        self._soumettre(self._bouton("patients.enregistrer").first)
+
+    def modifier_patient(self, patient: str, champs: dict[str, str]) -> None:
+        self.ouvrir_dossier(patient)
+        self._lien("patients.modifier").first.click()
+        self.page.wait_for_load_state("load")
+        self._remplir(champs)
+        self._soumettre(self._bouton("patients.enregistrer").first)
+
+    def erreurs_de_saisie(self) -> dict[str, str]:
+        """{business field name: message} for every field the screen marks invalid."""
+        brutes = self.page.evaluate(
+            """() => [...document.querySelectorAll('input, select, textarea')]
+                .filter(e => e.getAttribute('aria-invalid') === 'true' || !e.validity.valid)
+                .map(e => {
+                    const libelle = e.labels && e.labels.length ? e.labels[0].innerText : '';
+                    const ids = (e.getAttribute('aria-describedby') || '').split(/\\s+/);
+                    const message = ids.map(i => document.getElementById(i))
+                        .filter(x => x).map(x => x.innerText.trim()).join(' ');
+                    return [libelle, message || e.validationMessage];
+                })"""
+        )
+        par_mot = {
+            _normaliser(self.mot(f"champ.{cle}")): nom for nom, cle in CHAMPS_PATIENT.items()
+        }
+        erreurs = {}
+        for libelle, message in brutes:
+            nom = par_mot.get(_normaliser(libelle), libelle.strip())
+            erreurs["NIR" if nom == "nir" else nom] = message
+        return erreurs
+
+    # ------------------------------------------------------------------------- consent
+    def enregistrer_consentement(self, patient: str, accepte: bool) -> None:
+        self.ouvrir_dossier(patient)
+        choix = self.mot("consentement.accepte" if accepte else "consentement.refuse")
+        self.page.get_by_label(choix, exact=True).check()
+        self._soumettre(self._bouton("consentement.bouton").first)
+
+    def lire_consentement(self) -> dict:
+        titre = self.page.get_by_role("heading", name=self.mot("consentement.section"), exact=True)
+        if not titre.count():
+            raise OperationImpossible("La section du consentement n'apparaît pas dans le dossier.")
+        texte = titre.first.evaluate(
+            """h => {
+                const t = [];
+                let n = h.nextElementSibling;
+                while (n && !/^H[1-2]$/.test(n.tagName)) {
+                    t.push(n.innerText);
+                    n = n.nextElementSibling;
+                }
+                return t.join(' ');
+            }"""
+        )
+        texte = " ".join(texte.split())
+        trouve = _DATE_FR.search(texte)
+        quand = datetime.strptime(trouve.group(0), "%d/%m/%Y").date() if trouve else None
+        accepte = None
+        if self.mot("consentement.texte_accepte") in texte:
+            accepte = True
+        elif self.mot("consentement.texte_refuse") in texte:
+            accepte = False
+        return {"texte": texte, "date": quand, "accepte": accepte}
+
+    # ---------------------------------------------------------------- audit, permissions
+    def chercher_dans_audit(self, genre: str, objet: str) -> list[dict[str, str]]:
+        """Entries of the audit trail of this kind about this object, read by the functional
+        administrator (the only one allowed to read it)."""
+        self._se_connecter_comme_role("administrateur fonctionnel")
+        self.menu("audit")
+        action = self.mot(f"audit.action_{genre}")
+        colonne_action, colonne_objet = (
+            self.mot("audit.colonne_action"),
+            self.mot("audit.colonne_objet"),
+        )
+        return [
+            ligne
+            for ligne in self._tableau("audit.legende")
+            if _normaliser(action) in _normaliser(ligne.get(colonne_action, ""))
+            and _normaliser(objet) in _normaliser(ligne.get(colonne_objet, ""))
+        ]
+
+    def lire_habilitations(self) -> dict[str, dict[str, str]]:
+        """{role: {function key: right key}} as the solution shows its matrix."""
+        self.menu("habilitations")
+        fonctions = {
+            v: k.split(".")[-1]
+            for k, v in self.profil.vocabulaire.items()
+            if k.startswith("habilitations.fonctions.")
+        }
+        droits = {
+            v: k.split(".")[-1]
+            for k, v in self.profil.vocabulaire.items()
+            if k.startswith("habilitations.droits.")
+        }
+        matrice = {}
+        for ligne in self._tableau("habilitations.legende"):
+            role = ligne.get(self.mot("habilitations.colonne_role"), "")
+            matrice[role] = {
+                fonctions[entete]: droits.get(valeur, valeur)
+                for entete, valeur in ligne.items()
+                if entete in fonctions
+            }
+        return matrice
+
+
+def aujourd_hui_paris() -> date:
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Europe/Paris")).date()
+
+
+__all__ = ["Solution", "MODES", "IdentifiantsRefuses", "OperationImpossible", "DelaiDepasse"]

@@ -1,0 +1,94 @@
+"""Evidence of one scenario: a browser context that records a trace (always), and on failure a
+screenshot and a video. Secrets never enter the trace: the adapter pauses it while it types one."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, BrowserContext, Page
+
+TAILLE_ECRAN = {"width": 1280, "height": 800}
+
+
+def slug(texte: str, longueur: int = 80) -> str:
+    sans_accents = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
+    propre = re.sub(r"[^A-Za-z0-9]+", "-", sans_accents).strip("-").lower()
+    return propre[:longueur].strip("-") or "scenario"
+
+
+@dataclass
+class Capture:
+    """One scenario's browser context and the files it leaves in `dossier`."""
+
+    contexte: BrowserContext
+    page: Page
+    dossier: Path
+    dossier_video: Path
+    morceaux: list[Path] = field(default_factory=list)
+    _trace_active: bool = True
+
+    @classmethod
+    def ouvrir(cls, navigateur: Browser, dossier: Path, video: bool = True) -> Capture:
+        dossier.mkdir(parents=True, exist_ok=True)
+        dossier_video = dossier / ".video"
+        options = {
+            "viewport": TAILLE_ECRAN,
+            "locale": "fr-FR",
+            "timezone_id": "Europe/Paris",
+        }
+        if video:
+            options["record_video_dir"] = str(dossier_video)
+            options["record_video_size"] = TAILLE_ECRAN
+        contexte = navigateur.new_context(**options)
+        contexte.tracing.start(screenshots=True, snapshots=True, sources=False)
+        contexte.tracing.start_chunk(title=dossier.name)
+        page = contexte.new_page()
+        return cls(contexte, page, dossier, dossier_video)
+
+    def _prochain_morceau(self) -> Path:
+        nom = "trace.zip" if not self.morceaux else f"trace-{len(self.morceaux) + 1}.zip"
+        chemin = self.dossier / nom
+        self.morceaux.append(chemin)
+        return chemin
+
+    def suspendre_trace(self) -> None:
+        """Close the current trace chunk to a file, so that what follows (a secret being typed and
+        posted) is recorded nowhere."""
+        if self._trace_active:
+            self.contexte.tracing.stop_chunk(path=str(self._prochain_morceau()))
+            self._trace_active = False
+
+    def reprendre_trace(self) -> None:
+        if not self._trace_active:
+            self.contexte.tracing.start_chunk(title=f"{self.dossier.name}-{len(self.morceaux) + 1}")
+            self._trace_active = True
+
+    def fermer(self, echec: bool) -> list[Path]:
+        """Returns the evidence files kept."""
+        gardes: list[Path] = []
+        if echec:
+            capture = self.dossier / "capture-echec.png"
+            try:
+                self.page.screenshot(path=str(capture), full_page=True)
+                gardes.append(capture)
+            except Exception:  # the page may be gone; the trace still tells the story
+                pass
+        if self._trace_active:
+            self.contexte.tracing.stop_chunk(path=str(self._prochain_morceau()))
+            self._trace_active = False
+        self.contexte.tracing.stop()
+        video = self.page.video
+        self.contexte.close()
+        gardes.extend(p for p in self.morceaux if p.exists())
+        if video is not None:
+            source = Path(video.path())
+            if echec and source.exists():
+                cible = self.dossier / "video.webm"
+                shutil.move(source, cible)
+                gardes.append(cible)
+        shutil.rmtree(self.dossier_video, ignore_errors=True)
+        return gardes

@@ -1,0 +1,249 @@
+"""The `recette` command: French verbs for référents, the vendor and the MOA's project lead."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from recette import seance as seances
+from recette.erreurs import RecetteErreur
+
+RACINE = Path(os.environ.get("RECETTE_RACINE") or Path(__file__).resolve().parent.parent)
+
+app = typer.Typer(
+    help="Banc de recette (VA / VSR) du système d'information de la maison de santé.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+console = Console(highlight=False)
+erreurs = Console(stderr=True, highlight=False)
+
+CODE_ECHECS = 1
+CODE_REFUS = 2
+CODE_INTERRUPTION = 3
+
+
+def _echouer(exc: RecetteErreur, code: int = CODE_REFUS) -> None:
+    erreurs.print(f"[bold red]Erreur :[/] {exc.message}")
+    raise typer.Exit(code)
+
+
+def _rapports() -> Path:
+    return seances.dossier_rapports(RACINE)
+
+
+def _dossier_documents(identifiant: str) -> Path:
+    return _rapports() / "documents" / identifiant
+
+
+def _executer_seance(profil, cible, phase, tags, parallele, video) -> seances.Seance:
+    from recette import lanceur
+
+    with console.status(
+        "Vérifications préalables : profil, grille, solution, navigateur, comptes…"
+    ):
+        preparation = lanceur.preparer(RACINE, profil, cible, tags)
+    console.print(
+        f"Solution : [bold]{preparation.profil.libelle}[/] — {preparation.profil.cible} "
+        f"(version {preparation.version_cible.get('version', 'inconnue')})"
+    )
+    with Progress(
+        TextColumn("[bold]Séance[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[dernier]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progression:
+        tache = progression.add_task("séance", total=preparation.nombre_scenarios, dernier="")
+
+        def sur_evenement(evenement: dict) -> None:
+            if evenement["evenement"] == "total":
+                progression.update(tache, total=evenement["n"])
+            elif evenement["evenement"] == "resultat":
+                marque = {"passed": "[green]réussi[/]", "failed": "[red]échoué[/]"}.get(
+                    evenement["statut"], "[yellow]ignoré[/]"
+                )
+                progression.update(tache, advance=1, dernier=f"{marque} {evenement['nom'][:60]}")
+
+        return lanceur.executer(
+            RACINE, preparation, phase, tags, parallele, video, sur_evenement=sur_evenement
+        )
+
+
+def _resume(seance: seances.Seance) -> None:
+    c = seance.compteurs
+    tableau = Table(title=f"Séance {seance.id} ({seance.statut})", show_header=True)
+    for colonne in ("Scénarios", "Réussis", "Échoués", "Non écrits", "Ignorés"):
+        tableau.add_column(colonne, justify="right")
+    tableau.add_row(
+        str(c.get("total", 0)),
+        f"[green]{c.get('reussis', 0)}[/]",
+        f"[red]{c.get('echoues', 0)}[/]",
+        str(c.get("non_ecrits", 0)),
+        str(c.get("ignores", 0)),
+    )
+    console.print(tableau)
+    for remarque in seance.remarques:
+        console.print(f"[yellow]Remarque :[/] {remarque}")
+    console.print(f"Dossier de la séance (scellé) : {seance.dossier}")
+
+
+def _code_de_sortie(seance: seances.Seance) -> int:
+    if seance.statut == "interrompue":
+        return CODE_INTERRUPTION
+    if seance.compteurs.get("echoues", 0) or seance.statut != "terminée":
+        return CODE_ECHECS
+    return 0
+
+
+@app.command()
+def lancer(
+    profil: Annotated[str, typer.Option(help="Profil fournisseur (fixtures/profils/NOM.yaml).")],
+    phase: Annotated[str, typer.Option(help="Phase de recette : va ou vsr.")] = "va",
+    cible: Annotated[
+        str | None, typer.Option(help="Adresse de la solution (remplace celle du profil).")
+    ] = None,
+    tags: Annotated[
+        str | None,
+        typer.Option(help="Sélection : « priorite:1 and not lecture-seule », « EXG-DP-04 »…"),
+    ] = None,
+    parallele: Annotated[int, typer.Option(min=1, max=8, help="Scénarios en parallèle.")] = 1,
+    sans_video: Annotated[
+        bool, typer.Option("--sans-video", help="Ne pas filmer les échecs.")
+    ] = False,
+):
+    """Lance une séance de recette : scénarios, preuves, dossier scellé."""
+    try:
+        seance = _executer_seance(profil, cible, phase.lower(), tags, parallele, not sans_video)
+    except RecetteErreur as exc:
+        _echouer(exc)
+    _resume(seance)
+    console.print(f"Rapport : recette rapport {seance.id}")
+    raise typer.Exit(_code_de_sortie(seance))
+
+
+@app.command()
+def rapport(seance: Annotated[str, typer.Argument(help="Identifiant de la séance.")]):
+    """Construit le rapport Allure HTML hors ligne d'une séance."""
+    from recette.documents import allure
+
+    try:
+        dossier, donnees = seances.charger(_rapports(), seance)
+        with console.status("Construction du rapport Allure…"):
+            page = allure.generer(
+                RACINE,
+                dossier / "allure-results",
+                _dossier_documents(dossier.name) / "rapport-allure",
+                f"Recette {donnees['phase'].upper()} — {donnees['id']}",
+            )
+    except RecetteErreur as exc:
+        _echouer(exc)
+    console.print(f"Rapport Allure (hors ligne, un seul fichier) : {page}")
+
+
+@app.command()
+def verifier(seance: Annotated[str, typer.Argument(help="Identifiant de la séance.")]):
+    """Recalcule l'empreinte de chaque fichier d'une séance et signale toute altération."""
+    from recette import preuves
+
+    try:
+        dossier, _ = seances.charger(_rapports(), seance)
+    except RecetteErreur as exc:
+        _echouer(exc)
+    ecarts = preuves.verifier_manifeste(dossier)
+    if ecarts.intact:
+        n = len(preuves.lire_manifeste(dossier))
+        console.print(f"[green]Séance intacte[/] : {n} fichiers conformes au manifeste.")
+        console.print(f"Empreinte du manifeste : {preuves.empreinte_manifeste(dossier)}")
+        return
+    for chemin in ecarts.modifies:
+        erreurs.print(f"[red]Fichier modifié[/] : {chemin}")
+    for chemin in ecarts.manquants:
+        erreurs.print(f"[red]Fichier manquant[/] : {chemin}")
+    for chemin in ecarts.ajoutes:
+        erreurs.print(f"[red]Fichier ajouté[/] : {chemin}")
+    erreurs.print(f"[bold red]La séance {dossier.name} a été altérée depuis son scellement.[/]")
+    raise typer.Exit(CODE_ECHECS)
+
+
+@app.command("seances")
+def lister_seances():
+    """Liste les séances scellées."""
+    tableau = Table("Séance", "Phase", "Statut", "Réussis", "Échoués", "Début")
+    for identifiant in seances.lister(_rapports()):
+        _, d = seances.charger(_rapports(), identifiant)
+        c = d.get("compteurs", {})
+        tableau.add_row(
+            identifiant,
+            d["phase"].upper(),
+            d["statut"],
+            str(c.get("reussis", 0)),
+            str(c.get("echoues", 0)),
+            d["debut"],
+        )
+    console.print(tableau)
+
+
+@app.command()
+def demo(
+    defauts: Annotated[
+        str,
+        typer.Option(help="Défauts à activer, séparés par des virgules (ex. synthese-incomplete)."),
+    ] = "",
+    edition: Annotated[
+        str, typer.Option(help="Édition de la solution de démonstration : a ou b.")
+    ] = "a",
+    tags: Annotated[str | None, typer.Option(help="Sélection de scénarios.")] = None,
+    parallele: Annotated[int, typer.Option(min=1, max=8, help="Scénarios en parallèle.")] = 1,
+):
+    """Démarre la solution de démonstration, y joue une séance de VA, construit le rapport,
+    arrête la solution et indique où regarder."""
+    from recette import demo as demonstration
+    from recette.adaptateur.profil import charger_profil
+    from recette.documents import allure
+
+    edition = edition.lower()
+    if edition not in ("a", "b"):
+        erreurs.print(f"[bold red]Erreur :[/] édition « {edition} » inconnue : a ou b.")
+        raise typer.Exit(CODE_REFUS)
+    liste_defauts = tuple(d.strip() for d in defauts.split(",") if d.strip())
+    try:
+        profil = charger_profil(f"demo-{edition}", RACINE)
+        secrets = demonstration.secrets_aleatoires(profil.variables_secretes)
+        os.environ.update(secrets)
+        with console.status("Démarrage de la solution de démonstration…"):
+            serveur = demonstration.demarrer(edition, liste_defauts)
+        with serveur:
+            console.print(
+                f"Solution de démonstration (édition {edition.upper()}) : {serveur.url}"
+                + (f" — défauts activés : {', '.join(liste_defauts)}" if liste_defauts else "")
+            )
+            seance = _executer_seance(profil.nom, serveur.url, "va", tags, parallele, True)
+        _resume(seance)
+        with console.status("Construction du rapport Allure…"):
+            page = allure.generer(
+                RACINE,
+                seance.dossier / "allure-results",
+                _dossier_documents(seance.id) / "rapport-allure",
+                f"Recette VA — {seance.id}",
+            )
+    except RecetteErreur as exc:
+        _echouer(exc)
+    console.print("\n[bold]Où regarder :[/]")
+    console.print(f"  • Rapport Allure (ouvrir dans un navigateur) : {page}")
+    console.print(f"  • Preuves scellées de la séance : {seance.dossier}")
+    console.print(f"  • Vérifier l'intégrité : recette verifier {seance.id}")
+    raise typer.Exit(_code_de_sortie(seance))
+
+
+if __name__ == "__main__":
+    app()

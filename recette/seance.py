@@ -1,0 +1,141 @@
+"""A séance: one run of a campaign, with an id, a phase, a target, and a folder that is sealed
+when it ends. While it runs it lives in `reports/.en-cours/<id>/`; sealing renames it into
+`reports/<id>/`, so a séance folder under `reports/` is always complete."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from recette import preuves
+from recette.erreurs import SeanceInvalide
+
+PARIS = ZoneInfo("Europe/Paris")
+FICHIER_SEANCE = "seance.json"
+EN_COURS = ".en-cours"
+PHASES = ("va", "vsr")
+
+
+def maintenant() -> datetime:
+    return datetime.now(PARIS).replace(microsecond=0)
+
+
+def dossier_rapports(racine: Path) -> Path:
+    return Path(os.environ.get("RECETTE_RAPPORTS") or racine / "reports")
+
+
+@dataclass
+class Seance:
+    id: str
+    phase: str
+    profil: str
+    cible: str
+    debut: str
+    dossier: Path
+    statut: str = "en cours"
+    fin: str | None = None
+    version_cible: dict = field(default_factory=dict)
+    navigateur: dict = field(default_factory=dict)
+    selection: dict = field(default_factory=dict)
+    compteurs: dict = field(default_factory=dict)
+    remarques: list[str] = field(default_factory=list)
+
+    def en_dict(self) -> dict:
+        donnees = asdict(self)
+        donnees.pop("dossier")
+        return donnees
+
+
+def nouvel_id(phase: str, profil: str, instant: datetime, existants: set[str]) -> str:
+    base = f"{phase.upper()}-{instant:%Y%m%d-%H%M%S}-{profil}"
+    candidat, n = base, 1
+    while candidat in existants:
+        n += 1
+        candidat = f"{base}-{n}"
+    return candidat
+
+
+def creer(racine_rapports: Path, phase: str, profil: str, cible: str) -> Seance:
+    if phase not in PHASES:
+        raise SeanceInvalide(f"Phase « {phase} » inconnue : attendu va ou vsr.")
+    racine_rapports.mkdir(parents=True, exist_ok=True)
+    (racine_rapports / EN_COURS).mkdir(exist_ok=True)
+    debut = maintenant()
+    existants = {p.name for p in racine_rapports.iterdir()} | {
+        p.name for p in (racine_rapports / EN_COURS).iterdir()
+    }
+    identifiant = nouvel_id(phase, profil, debut, existants)
+    dossier = racine_rapports / EN_COURS / identifiant
+    dossier.mkdir()
+    return Seance(
+        id=identifiant,
+        phase=phase,
+        profil=profil,
+        cible=cible,
+        debut=debut.isoformat(),
+        dossier=dossier,
+    )
+
+
+def _ecrire_json(chemin: Path, donnees: dict) -> None:
+    temporaire = chemin.with_suffix(".tmp")
+    temporaire.write_text(json.dumps(donnees, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    os.replace(temporaire, chemin)
+
+
+def sceller(seance: Seance, statut: str, secrets: set[str]) -> Path:
+    """Mask, write seance.json, hash everything, move into place, make read-only."""
+    seance.statut = statut
+    seance.fin = maintenant().isoformat()
+    masques = preuves.masquer_dossier(seance.dossier, secrets)
+    if masques:
+        seance.remarques.append(
+            f"{len(masques)} fichier(s) contenaient un secret et ont été masqués avant scellement."
+        )
+    _ecrire_json(seance.dossier / FICHIER_SEANCE, seance.en_dict())
+    preuves.ecrire_manifeste(seance.dossier)
+    final = seance.dossier.parent.parent / seance.id
+    os.replace(seance.dossier, final)
+    seance.dossier = final
+    for chemin in final.rglob("*"):
+        if chemin.is_file():
+            chemin.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    return final
+
+
+def abandonner(seance: Seance) -> None:
+    """A séance refused before anything was recorded leaves nothing behind."""
+    shutil.rmtree(seance.dossier, ignore_errors=True)
+
+
+def charger(racine_rapports: Path, identifiant: str) -> tuple[Path, dict]:
+    dossier = Path(identifiant)
+    if not (dossier / FICHIER_SEANCE).exists():
+        dossier = racine_rapports / identifiant
+    if not (dossier / FICHIER_SEANCE).exists():
+        connues = ", ".join(lister(racine_rapports)[-5:]) or "aucune"
+        raise SeanceInvalide(
+            f"Séance « {identifiant} » introuvable dans {racine_rapports} "
+            f"(dernières séances : {connues})."
+        )
+    if not (dossier / preuves.MANIFESTE).exists():
+        raise SeanceInvalide(f"La séance {dossier.name} n'est pas scellée (pas de manifeste).")
+    try:
+        donnees = json.loads((dossier / FICHIER_SEANCE).read_text("utf-8"))
+    except ValueError as exc:
+        raise SeanceInvalide(f"{dossier / FICHIER_SEANCE} : JSON illisible ({exc}).") from None
+    return dossier, donnees
+
+
+def lister(racine_rapports: Path) -> list[str]:
+    if not racine_rapports.exists():
+        return []
+    return sorted(
+        p.name for p in racine_rapports.iterdir() if p.is_dir() and (p / FICHIER_SEANCE).exists()
+    )

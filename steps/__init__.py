@@ -1,0 +1,1 @@
+"""Step definitions: business words in, adapter calls out. No selector lives here."""
