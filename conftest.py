@@ -16,6 +16,7 @@ pytest_plugins = [
     "steps.connexion",
     "steps.dossier_patient",
     "steps.consentement",
+    "steps.habilitations",
 ]
 
 

@@ -44,6 +44,7 @@ _COMMUN = {
     "texte_non_lus": "Messages non lus : {n}",
     "texte_taches_a_faire": "Tâches à faire qui vous sont assignées : {n}",
     "texte_rdv_du_jour": "Vos rendez-vous aujourd'hui : {n}",
+    "texte_patient_masque": "Patient non communiqué",
     "texte_non_lu": "Non lu",
     "texte_lu": "Lu",
     "texte_aucun_resultat": "Aucun patient ne correspond à la recherche.",
@@ -58,7 +59,9 @@ _COMMUN = {
         "Fichier CSV encodé en UTF-8, séparateur virgule, avec une ligne d'en-tête. "
         "Colonnes : {colonnes}."
     ),
-    "texte_detail_refus": "Fonction : {fonction} – droit requis : {requis} – votre droit : {droit}.",
+    "texte_detail_refus": (
+        "Fonction : {fonction} – droit requis : {requis} – votre droit : {droit}."
+    ),
     "texte_statut_a_faire": "à faire",
     "texte_statut_faite": "faite",
     "texte_minutes": "{n} min",
@@ -81,6 +84,8 @@ _COMMUN = {
     "msg_refus_message": "Ce message ne vous est pas destiné.",
     "msg_introuvable": "La page demandée n'existe pas.",
     "msg_patient_introuvable": "Ce patient n'existe pas.",
+    "msg_tache_introuvable": "Cette tâche n'existe pas.",
+    "msg_message_introuvable": "Ce message n'existe pas.",
     "msg_methode": "Cette action n'est pas permise sur cette page.",
     "msg_erreur": "Une erreur inattendue est survenue.",
     "msg_dossier_enregistre": "Dossier enregistré.",

@@ -149,7 +149,9 @@ def _ajouter_patient(
     **champs,
 ) -> int:
     naissance = dt.date.fromisoformat(champs["date_naissance"])
-    champs["nir"] = fabriquer_nir(champs["sexe"], naissance, champs["code_lieu_naissance"], ordre_nir)
+    champs["nir"] = fabriquer_nir(
+        champs["sexe"], naissance, champs["code_lieu_naissance"], ordre_nir
+    )
     patient_id = _inserer(db, "patients", **champs)
     for type_, liste in elements.items():
         for libelle, debut in liste:
@@ -321,12 +323,16 @@ def _generer_patients(
             "antecedent": [
                 (libelle, None)
                 for libelle in rng.sample(
-                    ANTECEDENTS_ENFANT if enfant else ANTECEDENTS, rng.randint(0, 2 if enfant else 3)
+                    ANTECEDENTS_ENFANT if enfant else ANTECEDENTS,
+                    rng.randint(0, 2 if enfant else 3),
                 )
             ],
             "allergie": [(libelle, None) for libelle in rng.sample(ALLERGIES, rng.randint(0, 1))],
             "traitement": [
-                (libelle, _date_aleatoire(rng, dt.date(2018, 1, 1), dt.date(2025, 12, 31)).isoformat())
+                (
+                    libelle,
+                    _date_aleatoire(rng, dt.date(2018, 1, 1), dt.date(2025, 12, 31)).isoformat(),
+                )
                 for libelle in rng.sample(TRAITEMENTS, 0 if enfant else rng.randint(0, 2))
             ],
         }
@@ -378,7 +384,9 @@ def _generer_activite(db, rng, ids, connus, generes, aujourd_hui: dt.date) -> No
         candidats = patients_pour(professionnel)
         for jour in range(5):
             for heure in rng.sample(creneaux, 3):
-                rdv.append((rng.choice(candidats), professionnel, jour, heure, 20, rng.choice(motifs)))
+                rdv.append(
+                    (rng.choice(candidats), professionnel, jour, heure, 20, rng.choice(motifs))
+                )
     occupes = set()
     for patient_id, professionnel, jour, heure, duree, motif in rdv:
         # Generated slots may collide with the fixed ones; the seed must not double-book.

@@ -5,7 +5,7 @@ import datetime as dt
 from flask import flash, g, redirect, render_template, request, session, url_for
 
 from .acces import MODE_CPS, MODE_MDP, charger_utilisateur, db, journaliser, peut, t, utilisateur
-from .comptes import verifier
+from .comptes import ROLES_SANTE, verifier
 
 
 def connexion():
@@ -27,9 +27,9 @@ def _ouvrir_session(ligne, mode: str):
 def connexion_mdp():
     identifiant = request.form.get("identifiant", "").strip()
     mot_de_passe = request.form.get("mot_de_passe", "")
-    ligne = db().execute(
-        "SELECT * FROM utilisateurs WHERE identifiant = ?", (identifiant,)
-    ).fetchone()
+    ligne = (
+        db().execute("SELECT * FROM utilisateurs WHERE identifiant = ?", (identifiant,)).fetchone()
+    )
     if ligne is not None and verifier(mot_de_passe, ligne["mdp_sel"], ligne["mdp_hash"]):
         return _ouvrir_session(ligne, MODE_MDP)
     journaliser("échec de connexion", f"identifiant « {identifiant} »", auteur="anonyme")
@@ -59,16 +59,27 @@ def accueil():
     u = utilisateur()
     resume = {}
     if peut("messagerie"):
-        resume["non_lus"] = db().execute(
-            "SELECT count(*) FROM messages WHERE destinataire_id = ? AND lu = 0", (u.id,)
-        ).fetchone()[0]
+        resume["non_lus"] = (
+            db()
+            .execute("SELECT count(*) FROM messages WHERE destinataire_id = ? AND lu = 0", (u.id,))
+            .fetchone()[0]
+        )
     if peut("taches"):
-        resume["taches"] = db().execute(
-            "SELECT count(*) FROM taches WHERE assignee_id = ? AND statut = 'à faire'", (u.id,)
-        ).fetchone()[0]
-    if peut("agenda"):
-        resume["rdv"] = db().execute(
-            "SELECT count(*) FROM rendezvous WHERE professionnel_id = ? AND substr(debut, 1, 10) = ?",
-            (u.id, dt.date.today().isoformat()),
-        ).fetchone()[0]
+        resume["taches"] = (
+            db()
+            .execute(
+                "SELECT count(*) FROM taches WHERE assignee_id = ? AND statut = 'à faire'", (u.id,)
+            )
+            .fetchone()[0]
+        )
+    if peut("agenda") and u.role in ROLES_SANTE:
+        resume["rdv"] = (
+            db()
+            .execute(
+                "SELECT count(*) FROM rendezvous"
+                " WHERE professionnel_id = ? AND substr(debut, 1, 10) = ?",
+                (u.id, dt.date.today().isoformat()),
+            )
+            .fetchone()[0]
+        )
     return render_template("accueil.html", resume=resume)

@@ -286,7 +286,7 @@ def _lire_yaml(chemin: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise ContratInvalide(f"{chemin} : le fichier est illisible ({exc}).") from exc
     try:
-        return yaml.load(texte, Loader=_ChargeurLigne)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(texte, Loader=_ChargeurLigne)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
         marque = getattr(exc, "problem_mark", None)
         ou = f", ligne {marque.line + 1}, colonne {marque.column + 1}" if marque else ""
@@ -302,7 +302,10 @@ def _noter_origines(noeud: Any, prefixe: tuple[str, ...], chemin: Path, origines
     lignes = getattr(noeud, "lignes", {})
     for cle, valeur in noeud.items():
         sous_chemin = (*prefixe, str(cle))
-        origines[sous_chemin] = (chemin, lignes.get(cle))
+        # An override's mapping merges into the default one, which stays the origin of the
+        # keys the override does not repeat.
+        if not (isinstance(valeur, dict) and sous_chemin in origines):
+            origines[sous_chemin] = (chemin, lignes.get(cle))
         _noter_origines(valeur, sous_chemin, chemin, origines)
 
 
@@ -354,7 +357,8 @@ class _Lecteur:
         montre = chemin if fichier == self.surcharge else chemin[1:]
         cle = ".".join(montre) or chemin[0]
         ou = f", ligne {ligne}" if ligne else ""
-        return ContratInvalide(f"{fichier}{ou} : {texte.format(cle=cle)}")
+        # replace, not format: the text may quote a found value holding braces.
+        return ContratInvalide(f"{fichier}{ou} : {texte.replace('{cle}', cle)}")
 
     def valeur(self, *chemin: str) -> Any:
         noeud: Any = self.donnees
@@ -397,10 +401,8 @@ class _Lecteur:
             raise self.invalide(chemin, "true ou false", v)
         return v
 
-    def texte(self, *chemin: str, nul_permis: bool = False) -> str | None:
+    def texte(self, *chemin: str) -> str:
         v = self.valeur(*chemin)
-        if v is None and nul_permis:
-            return None
         if not isinstance(v, str) or not v.strip():
             raise self.invalide(chemin, "un texte non vide", v)
         return v.strip()

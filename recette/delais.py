@@ -208,7 +208,8 @@ def echeances_anomalie(
     contrat: Contrat,
     feries: Container[date] | None = None,
 ) -> Echeances:
-    """Deadlines counted from the vendor's receipt of the avis (§ « Maintenance corrective »)."""
+    """Deadlines counted « à compter de la réception par le prestataire de l'avis qui constate
+    l'anomalie » (§ « Maintenance corrective »): transmise_le is taken as that receipt."""
     gravite = Gravite.depuis(gravite)
     maintenance = contrat.maintenance
     if gravite is Gravite.BLOQUANTE:

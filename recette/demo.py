@@ -22,11 +22,14 @@ class DemoImpossible(RecetteErreur):
 
 
 def secrets_aleatoires(variables: tuple[str, ...]) -> dict[str, str]:
-    """Fresh secrets for one demo run: nobody knows them, and every output can be scanned for
-    them. PINs are long enough that they cannot be mistaken for a year or a time stamp."""
+    """Secrets for one demo run: those already in the environment (a test sets unique values
+    and scans every output for them), else fresh ones nobody knows. PINs are long enough that
+    they cannot be mistaken for a year or a time stamp."""
     valeurs = {}
     for variable in variables:
-        if "_PIN_" in variable:
+        if os.environ.get(variable):
+            valeurs[variable] = os.environ[variable]  # chosen by whoever runs the demo
+        elif "_PIN_" in variable:
             valeurs[variable] = "".join(secrets.choice("0123456789") for _ in range(8))
         else:
             valeurs[variable] = "mdp-" + secrets.token_urlsafe(12)

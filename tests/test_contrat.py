@@ -191,8 +191,8 @@ def test_mauvais_type(fixtures):
     )
     message = erreur_de_chargement(fixtures)
     assert message == (
-        f"{fichier}, ligne {ligne_de(fichier, 'duree: quinze')} : la valeur « reserves.delai.duree » "
-        "doit être un nombre entier positif (trouvé : « quinze »)"
+        f"{fichier}, ligne {ligne_de(fichier, 'duree: quinze')} : la valeur "
+        "« reserves.delai.duree » doit être un nombre entier positif (trouvé : « quinze »)"
     )
 
 
@@ -227,10 +227,8 @@ def test_cle_inconnue(fixtures):
     fichier = fixtures / "contrat" / "parametres.yaml"
     remplacer(fichier, "  duree_mois: 2\n", "  duree_mois: 2\n  duree_moi: 3\n")
     message = erreur_de_chargement(fixtures)
-    assert (
-        message
-        == f"{fichier}, ligne {ligne_de(fichier, 'duree_moi:')} : la clé « vsr.duree_moi » est inconnue"
-    )
+    ligne = ligne_de(fichier, "duree_moi:")
+    assert message == f"{fichier}, ligne {ligne} : la clé « vsr.duree_moi » est inconnue"
 
 
 def test_le_delai_accorde_ne_depasse_pas_le_maximum(fixtures):
@@ -326,3 +324,14 @@ def test_surcharge_mal_formee(tmp_path):
     message = erreur_de_chargement(FIXTURES, surcharge)
     assert message.startswith(f"{surcharge}, ligne 3")
     assert "n'est pas un YAML valide" in message
+
+
+def test_une_cle_absente_du_defaut_reste_imputee_au_defaut(fixtures, tmp_path):
+    fichier = fixtures / "contrat" / "parametres.yaml"
+    remplacer(fichier, "  duree_mois: 2\n", "")
+    surcharge = tmp_path / "contrat_client.yaml"
+    surcharge.write_text("parametres:\n  vsr:\n    prolongation_seuil_heures: 48\n")
+    message = erreur_de_chargement(fixtures, surcharge)
+    assert message == (
+        f"{fichier}, ligne {ligne_de(fichier, 'vsr:')} : la clé « vsr.duree_mois » est absente"
+    )

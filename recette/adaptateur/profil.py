@@ -31,7 +31,8 @@ VOCABULAIRE_REQUIS = tuple(
         "audit": "legende colonne_action colonne_objet colonne_utilisateur action_refus "
         "action_modification",
         "habilitations": "legende colonne_role",
-        "adresses": "dossier synthese",
+        "adresses": "dossier synthese patients agenda taches messagerie audit import_export "
+        "habilitations",
     }.items()
     for cle in cles.split()
 )

@@ -388,7 +388,8 @@ class Solution:
             """h => {
                 const t = [];
                 let n = h.nextElementSibling;
-                while (n && !/^H[1-2]$/.test(n.tagName)) {
+                // the status sentence only, not the form that changes it
+                while (n && !/^H[1-2]$/.test(n.tagName) && n.tagName !== 'FORM') {
                     t.push(n.innerText);
                     n = n.nextElementSibling;
                 }
@@ -422,6 +423,26 @@ class Solution:
             if _normaliser(action) in _normaliser(ligne.get(colonne_action, ""))
             and _normaliser(objet) in _normaliser(ligne.get(colonne_objet, ""))
         ]
+
+    def se_connecter_habituellement(self, qui: str) -> None:
+        """The way this person logs in every day: the CPS card when they have one."""
+        compte = self.profil.compte(qui)
+        self.se_connecter(qui, "carte" if compte.numero_carte else "mot de passe")
+
+    def consulter_fonction(self, cle: str, patient: str) -> bool:
+        """Tries to open a function (through the menu, else by its address, as a person with a
+        bookmark would); True when the solution shows it, False when it refuses."""
+        if cle == "synthese":
+            self.ouvrir_synthese(patient)
+            return not self.acces_refuse()
+        navigation = self.page.get_by_role("navigation")
+        lien = navigation.get_by_role("link", name=self.mot(f"menu.{cle}"), exact=True)
+        if lien.count():
+            lien.first.click()
+            self.page.wait_for_load_state("load")
+        else:
+            self._aller(self.mot(f"adresses.{cle}"))
+        return not self.acces_refuse()
 
     def lire_habilitations(self) -> dict[str, dict[str, str]]:
         """{role: {function key: right key}} as the solution shows its matrix."""

@@ -205,7 +205,9 @@ class CompositeurDossier:
         for modele in rnd.sample(allergies, min(self.n_allergies.tirer(rnd), len(allergies))):
             fenetre = fenetre_element(modele, naissance, reference, majorite)
             if fenetre:
-                elements.append(ElementMedical("allergie", modele.libelle, date_entre(rnd, *fenetre)))
+                elements.append(
+                    ElementMedical("allergie", modele.libelle, date_entre(rnd, *fenetre))
+                )
                 if modele.classe:
                     classes_allergiques.add(modele.classe)
 
@@ -233,13 +235,23 @@ class CompositeurDossier:
                 continue
             candidats = self._traitements_par_indication.get(antecedent.libelle, ())
             self._ajouter_traitement(
-                traitements, candidats, patient.sexe, naissance, reference, classes_allergiques,
+                traitements,
+                candidats,
+                patient.sexe,
+                naissance,
+                reference,
+                classes_allergiques,
                 au_plus_tot=antecedent.date_debut,
             )
         if rnd.random() < self.proportions["traitement_ponctuel"]:
             self._ajouter_traitement(
-                traitements, self._ponctuels, patient.sexe, naissance, reference,
-                classes_allergiques, au_plus_tot=reference - dt.timedelta(days=30),
+                traitements,
+                self._ponctuels,
+                patient.sexe,
+                naissance,
+                reference,
+                classes_allergiques,
+                au_plus_tot=reference - dt.timedelta(days=30),
             )
         elements.extend(traitements.values())
 
@@ -256,11 +268,16 @@ class CompositeurDossier:
         resultat = []
         if age >= 25 and rnd.random() < self.proportions["accouchement_passe"]:
             debut = date_a_l_age(naissance, max(self.grossesse_min, 18))
-            fin = min(reference - dt.timedelta(days=365), dernier_jour_a_l_age(naissance, self.grossesse_max))
+            fin = min(
+                reference - dt.timedelta(days=365),
+                dernier_jour_a_l_age(naissance, self.grossesse_max),
+            )
             if debut <= fin:
                 modeles = self.cat.obstetrique_passee
                 modele = modeles[int(rnd.random() * len(modeles))]
-                resultat.append(ElementMedical("antecedent", modele.libelle, date_entre(rnd, debut, fin)))
+                resultat.append(
+                    ElementMedical("antecedent", modele.libelle, date_entre(rnd, debut, fin))
+                )
         if (
             self.grossesse_min <= age <= self.grossesse_max
             and rnd.random() < self.proportions["grossesse_en_cours"]
@@ -271,7 +288,9 @@ class CompositeurDossier:
                 date_a_l_age(naissance, self.grossesse_min),
             )
             if debut <= reference:
-                resultat.append(ElementMedical("antecedent", modele.libelle, date_entre(rnd, debut, reference)))
+                resultat.append(
+                    ElementMedical("antecedent", modele.libelle, date_entre(rnd, debut, reference))
+                )
         return resultat
 
     def _ajouter_traitement(
@@ -300,7 +319,9 @@ class CompositeurDossier:
                 possibles.append((t, debut, fin))
         if possibles:
             t, debut, fin = possibles[int(self.rnd.random() * len(possibles))]
-            traitements[t.libelle] = ElementMedical("traitement", t.libelle, date_entre(self.rnd, debut, fin))
+            traitements[t.libelle] = ElementMedical(
+                "traitement", t.libelle, date_entre(self.rnd, debut, fin)
+            )
 
     def _parents(self, patient: Patient) -> list[ContactParent]:
         rnd = self.rnd

@@ -81,9 +81,7 @@ def calculer_nir(sexe: str, date_naissance: dt.date, code_lieu: str, ordre: int)
     return corps + stdnum_nir.calc_check_digits(corps)
 
 
-def nir_coherent(
-    nir: str, sexe: str, date_naissance: dt.date | None, code_lieu: str
-) -> list[str]:
+def nir_coherent(nir: str, sexe: str, date_naissance: dt.date | None, code_lieu: str) -> list[str]:
     """French descriptions of every way `nir` contradicts the person (empty list: coherent).
 
     python-stdnum only checks the format and the key (it accepts a month 13): this also checks
@@ -103,7 +101,9 @@ def nir_coherent(
     if chiffre_sexe not in "12":
         problemes.append(f"premier chiffre du NIR « {chiffre_sexe} » invalide (1 ou 2 attendu)")
     elif sexe in ("M", "F") and chiffre_sexe != ("1" if sexe == "M" else "2"):
-        problemes.append(f"premier chiffre du NIR « {chiffre_sexe} » incohérent avec le sexe {sexe}")
+        problemes.append(
+            f"premier chiffre du NIR « {chiffre_sexe} » incohérent avec le sexe {sexe}"
+        )
     mois = int(nir[3:5])
     if not 1 <= mois <= 12:
         problemes.append(f"mois de naissance du NIR « {nir[3:5]} » invalide (01 à 12 attendu)")
@@ -120,7 +120,9 @@ def nir_coherent(
             )
     lieu = nir[5:10]
     if lieu == "99100":
-        problemes.append("lieu de naissance du NIR « 99100 » invalide (la France n'est pas l'étranger)")
+        problemes.append(
+            "lieu de naissance du NIR « 99100 » invalide (la France n'est pas l'étranger)"
+        )
     elif code_lieu and lieu != code_lieu and not _corse_avant_1976(lieu, code_lieu, date_naissance):
         problemes.append(
             f"lieu de naissance du NIR « {lieu} » incohérent avec le code lieu de naissance "

@@ -107,7 +107,9 @@ def constituer_equipe(
             email = f"{identifiant_ascii(prenom)}.{identifiant_ascii(nom)}@{DOMAINE_MSP}"
             suffixe = 2
             while email in emails:
-                email = f"{identifiant_ascii(prenom)}.{identifiant_ascii(nom)}{suffixe}@{DOMAINE_MSP}"
+                email = (
+                    f"{identifiant_ascii(prenom)}.{identifiant_ascii(nom)}{suffixe}@{DOMAINE_MSP}"
+                )
                 suffixe += 1
             emails.add(email)
             equipe.append(

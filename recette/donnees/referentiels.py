@@ -113,12 +113,14 @@ def _lire_csv_commente(chemin: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO("\n".join(lignes))))
 
 
-def _lire_yaml(chemin: Path) -> Any:
+def lire_yaml(chemin: Path) -> Any:
     try:
         with chemin.open(encoding="utf-8") as f:
             return yaml.safe_load(f)
     except FileNotFoundError as exc:
-        raise ProfilDonneesInvalide(f"{chemin.name} : fichier de référence absent ({chemin})") from exc
+        raise ProfilDonneesInvalide(
+            f"{chemin.name} : fichier de référence absent ({chemin})"
+        ) from exc
     except yaml.YAMLError as exc:
         raise ProfilDonneesInvalide(f"{chemin.name} : YAML invalide ({exc})") from exc
 
@@ -165,7 +167,7 @@ def prefixes_telephone(dossier: Path = DOSSIER_FIXTURES) -> tuple[tuple[str, str
 
 @functools.cache
 def professions(dossier: Path = DOSSIER_FIXTURES) -> dict[str, Profession]:
-    brut = _lire_yaml(dossier / "professions.yaml")["professions"]
+    brut = lire_yaml(dossier / "professions.yaml")["professions"]
     return {
         code: Profession(
             code=code,
@@ -180,7 +182,7 @@ def professions(dossier: Path = DOSSIER_FIXTURES) -> dict[str, Profession]:
 
 @functools.cache
 def specialites(dossier: Path = DOSSIER_FIXTURES) -> dict[str, str]:
-    return dict(_lire_yaml(dossier / "professions.yaml")["specialites_correspondants"])
+    return dict(lire_yaml(dossier / "professions.yaml")["specialites_correspondants"])
 
 
 def _element(type_: str, brut: dict[str, Any]) -> ElementCatalogue:
@@ -201,9 +203,9 @@ def _element(type_: str, brut: dict[str, Any]) -> ElementCatalogue:
 
 @functools.cache
 def catalogue(dossier: Path = DOSSIER_FIXTURES) -> Catalogue:
-    brut = _lire_yaml(dossier / "catalogue_medical.yaml")
+    brut = lire_yaml(dossier / "catalogue_medical.yaml")
     regles = brut["regles"]
-    return Catalogue(
+    resultat = Catalogue(
         antecedents=tuple(_element("antecedent", e) for e in brut["antecedents"]),
         grossesse_en_cours=_element("antecedent", brut["obstetrique"]["en_cours"]),
         obstetrique_passee=tuple(_element("antecedent", e) for e in brut["obstetrique"]["passes"]),
@@ -215,6 +217,20 @@ def catalogue(dossier: Path = DOSSIER_FIXTURES) -> Catalogue:
         majorite=int(regles["majorite"]),
         mots_grossesse=tuple(m.lower() for m in regles["mots_grossesse"]),
     )
+    # A misspelt indication would silently leave a disease untreated: refuse it here.
+    connus = {a.libelle for a in resultat.antecedents} | {resultat.grossesse_en_cours.libelle}
+    inconnues = sorted(
+        f"« {i} » (traitement « {t.libelle} »)"
+        for t in resultat.traitements
+        for i in t.indications
+        if i not in connus
+    )
+    if inconnues:
+        raise ProfilDonneesInvalide(
+            "catalogue_medical.yaml : indications sans antécédent du même libellé : "
+            + ", ".join(inconnues)
+        )
+    return resultat
 
 
 def _minutes(texte: str) -> int:
@@ -251,7 +267,7 @@ class Centre:
 
 @functools.cache
 def centre(dossier: Path = DOSSIER_FIXTURES) -> Centre:
-    brut = _lire_yaml(dossier / "centre.yaml")
+    brut = lire_yaml(dossier / "centre.yaml")
     ouverture = tuple(
         tuple((_minutes(a), _minutes(b)) for a, b in (brut["ouverture"].get(jour) or ()))
         for jour in JOURS_SEMAINE
@@ -322,12 +338,12 @@ def _fusionner(base: dict[str, Any], surcharge: dict[str, Any]) -> dict[str, Any
 
 
 def noms_profils(dossier: Path = DOSSIER_FIXTURES) -> list[str]:
-    return list(_lire_yaml(dossier / "profils.yaml")["profils"])
+    return list(lire_yaml(dossier / "profils.yaml")["profils"])
 
 
 def charger_profil(nom: str, dossier: Path = DOSSIER_FIXTURES) -> dict[str, Any]:
     """The merged generation spec of one volume profile of `profils.yaml`, validated."""
-    brut = _lire_yaml(dossier / "profils.yaml")
+    brut = lire_yaml(dossier / "profils.yaml")
     profils = brut.get("profils") or {}
     if nom not in profils:
         connus = ", ".join(sorted(profils))
@@ -349,7 +365,9 @@ def _valider_profil(profil: dict[str, Any], dossier: Path) -> None:
         erreurs.append("« date_reference » doit être une date AAAA-MM-JJ")
     for cle, valeur in (profil.get("proportions") or {}).items():
         if not isinstance(valeur, int | float) or not 0 <= valeur <= 1:
-            erreurs.append(f"proportion « {cle} » = {valeur!r} (une fraction entre 0 et 1 est attendue)")
+            erreurs.append(
+                f"proportion « {cle} » = {valeur!r} (une fraction entre 0 et 1 est attendue)"
+            )
     proportions = profil.get("proportions") or {}
     if proportions.get("consentement_accepte", 0) + proportions.get("consentement_refuse", 0) > 1:
         erreurs.append("consentement_accepte + consentement_refuse dépasse 1")
@@ -365,6 +383,4 @@ def _valider_profil(profil: dict[str, Any], dossier: Path) -> None:
         if code not in connues:
             erreurs.append(f"agenda.repartition : profession « {code} » inconnue")
     if erreurs:
-        raise ProfilDonneesInvalide(
-            f"profils.yaml, profil « {nom} » : " + " ; ".join(erreurs)
-        )
+        raise ProfilDonneesInvalide(f"profils.yaml, profil « {nom} » : " + " ; ".join(erreurs))

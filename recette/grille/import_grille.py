@@ -13,6 +13,7 @@ mark and `;` separators, so that a French Excel opens it with its accents; heade
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
 import tempfile
@@ -22,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from recette.erreurs import GrilleInvalide
+from recette.grille.features import MOTIF_EXIGENCE
 from recette.grille.lecture import Tableau, lire_tableau
 from recette.grille.modele import TOUTES, Exigence, Grille
 from recette.grille.referentiel import CHAMPS, Referentiel, charger_referentiel, normaliser
@@ -209,8 +211,7 @@ def _lire_ligne(
             chiffres = ", ".join(str(n) for n in referentiel.priorites)
             erreur(
                 "priorite",
-                f"priorité « {valeurs['priorite']} » inconnue ; écrire {chiffres} ou "
-                f"{possibles}",
+                f"priorité « {valeurs['priorite']} » inconnue ; écrire {chiffres} ou {possibles}",
             )
 
     verification = None
@@ -254,6 +255,12 @@ def _lire_ligne(
 # -- whole grid ------------------------------------------------------------------------------
 
 
+def _intertitre(champ: str, valeur: str) -> bool:
+    """A customer's grid often groups requirements under section rows (« 1. Sécurité »): a row
+    with a single filled cell that cannot be an id is one of those, not a broken requirement."""
+    return champ != "identifiant" or bool(re.search(r"\s", valeur))
+
+
 def lire_grille(
     fichier: Path,
     racine: Path,
@@ -282,11 +289,15 @@ def lire_grille(
     premieres_lignes: dict[str, int] = {}
     for numero, cellules in tableau.lignes:
         lues = {c: cellules[i].strip() for c, i in colonnes.items() if i < len(cellules)}
-        if not any(lues.values()):
+        remplies = [champ for champ, valeur in lues.items() if valeur]
+        if not remplies:
             continue
-        exigence, erreurs_ligne = _lire_ligne(
-            numero, cellules, colonnes, tableau, referentiel, nom
-        )
+        if len(remplies) == 1 and _intertitre(remplies[0], lues[remplies[0]]):
+            avertissements.append(
+                f"{nom}, ligne {numero} : « {lues[remplies[0]]} » lu comme un intertitre, ignoré."
+            )
+            continue
+        exigence, erreurs_ligne = _lire_ligne(numero, cellules, colonnes, tableau, referentiel, nom)
         erreurs.extend(erreurs_ligne)
         identifiant = lues.get("identifiant", "")
         if identifiant in premieres_lignes:
@@ -305,6 +316,14 @@ def lire_grille(
         erreurs.append(f"{nom} : la grille ne contient aucune exigence.")
     if erreurs:
         raise GrilleInvalide(erreurs)
+    # Scenarios cite requirements by tag; an id of another shape is valid but cannot be cited.
+    hors_motif = [i for i in exigences if not MOTIF_EXIGENCE.match(i)]
+    if hors_motif:
+        exemples = ", ".join(hors_motif[:5]) + (" …" if len(hors_motif) > 5 else "")
+        avertissements.append(
+            f"{nom} : {len(hors_motif)} identifiant(s) hors de la forme EXG-<DOMAINE>-<N> "
+            f"({exemples}) ; aucun scénario ne pourra les citer en étiquette."
+        )
     return Grille(
         exigences=exigences,
         domaines=referentiel.libelles_domaines,
@@ -355,12 +374,8 @@ def ecrire_grille(grille: Grille, destination: Path, racine: Path) -> None:
         raise
 
 
-def _sans_lignes(grille: Grille) -> list[tuple]:
-    return [
-        (e.id, e.domaine, e.libelle, e.description, e.priorite, e.professions, e.verification,
-         e.source)
-        for e in grille
-    ]
+def _sans_lignes(grille: Grille) -> list[Exigence]:
+    return [dataclasses.replace(e, ligne=0) for e in grille]
 
 
 def chemin_grille_client(racine: Path) -> Path:

@@ -21,7 +21,6 @@ from recette.grille.referentiel import normaliser
 EXTENSIONS_CSV = (".csv", ".txt", ".tsv")
 EXTENSIONS_XLSX = (".xlsx", ".xlsm")
 SEPARATEURS = (";", ",", "\t")
-NOMS_SEPARATEURS = {";": "point-virgule", ",": "virgule", "\t": "tabulation"}
 # A title or a note often sits above the header in a customer's workbook: look that far down.
 LIGNES_AVANT_EN_TETE = 10
 FEUILLE_PREFEREE = "Grille"
@@ -146,12 +145,12 @@ def _lire_csv(fichier: Path, evaluer: Evaluateur) -> Tableau:
             ]
         except csv.Error as exc:
             # A quote left open ends the file inside one cell: report it rather than guess.
-            candidats.append((-1, 0, separateur, None, str(exc)))
+            candidats.append((-1, 0, None, str(exc)))
             continue
         en_tete = lignes[_choisir_en_tete(lignes, evaluer)] if lignes else []
-        candidats.append((evaluer(en_tete), len(en_tete), separateur, lignes, ""))
+        candidats.append((evaluer(en_tete), len(en_tete), lignes, ""))
     # The separator that reveals the most known headers wins; then the one that cuts most.
-    score, _, separateur, lignes, erreur = max(candidats, key=lambda c: (c[0], c[1]))
+    _, _, lignes, erreur = max(candidats, key=lambda c: (c[0], c[1]))
     if lignes is None:
         raise GrilleInvalide(f"{fichier.name} : CSV illisible ({erreur}).")
     return _tableau(fichier, lignes, evaluer, lettres=False, avertissements=avertissements)

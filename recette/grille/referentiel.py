@@ -160,7 +160,9 @@ def _charger_domaines(fichier: Path, erreurs: list[str]) -> tuple[dict, dict]:
         if not isinstance(section["ordre"], int):
             erreurs.append(f"{fichier.name} : l'ordre du domaine « {slug} » doit être un entier.")
             continue
-        domaine = Domaine(str(slug), str(section["libelle"]), section["ordre"], str(section["code"]))
+        domaine = Domaine(
+            str(slug), str(section["libelle"]), section["ordre"], str(section["code"])
+        )
         domaines.append(domaine)
         ecritures = [domaine.slug, domaine.libelle, domaine.code, *_liste(section.get("alias"))]
         _indexer(index, ecritures, domaine.slug, fichier, erreurs)
@@ -188,7 +190,9 @@ def _charger_professions(fichier: Path, erreurs: list[str]) -> tuple[tuple, dict
 def _charger_valeurs(fichier: Path, erreurs: list[str]) -> tuple[dict, dict, tuple, dict]:
     donnees = _lire_yaml(fichier)
     if not isinstance(donnees, dict) or not isinstance(donnees.get("priorites"), dict):
-        raise GrilleInvalide(f"{fichier} : attendu les sections « priorites » et « verifications ».")
+        raise GrilleInvalide(
+            f"{fichier} : attendu les sections « priorites » et « verifications »."
+        )
     if not isinstance(donnees.get("verifications"), dict):
         raise GrilleInvalide(f"{fichier} : attendu une section « verifications ».")
     priorites: dict[int, str] = {}
