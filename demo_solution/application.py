@@ -192,13 +192,9 @@ def version():
     return jsonify(
         produit=PRODUIT,
         version=VERSION,
-        edition=_config("EDITION"),
-        defauts=list(_config("DEFAUTS")),
+        edition=current_app.config["EDITION"],
+        defauts=list(current_app.config["DEFAUTS"]),
     )
-
-
-def _config(cle):
-    return current_app.config[cle]
 
 
 def identifier():
@@ -212,7 +208,8 @@ def identifier():
     if g.utilisateur is None and request.endpoint not in PUBLIQUES:
         if request.endpoint is None:
             return None  # unknown URL: let the 404 page answer
-        flash(t("msg_connexion_requise"), "status")
+        if request.endpoint != "racine":
+            flash(t("msg_connexion_requise"), "status")
         return redirect(url_for("connexion"))
     return None
 
@@ -225,11 +222,11 @@ def fermer_base(_exc):
 
 def contexte():
     return {
-        "t": _config("VOCABULAIRE"),
+        "t": current_app.config["VOCABULAIRE"],
         "utilisateur": g.get("utilisateur"),
         "peut": peut,
         "NIVEAUX": NIVEAUX,
-        "edition": _config("EDITION"),
+        "edition": current_app.config["EDITION"],
         "version": VERSION,
         "produit": PRODUIT,
         "rubrique": RUBRIQUES.get(request.endpoint or ""),

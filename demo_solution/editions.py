@@ -62,8 +62,6 @@ _COMMUN = {
     "texte_detail_refus": (
         "Fonction : {fonction} – droit requis : {requis} – votre droit : {droit}."
     ),
-    "texte_statut_a_faire": "à faire",
-    "texte_statut_faite": "faite",
     "texte_minutes": "{n} min",
     "titre_acces_refuse": "Accès refusé",
     "titre_introuvable": "Page introuvable",
@@ -73,7 +71,6 @@ _COMMUN = {
     "lien_page_suivante": "Page suivante",
     "lien_page_precedente": "Page précédente",
     "libelle_pagination": "Pagination",
-    "libelle_fil": "Vous êtes ici",
     "msg_identifiants_incorrects": "Identifiant ou mot de passe incorrect.",
     "msg_carte_incorrecte": "Carte CPS ou code PIN incorrect.",
     "msg_connexion_requise": "Veuillez vous connecter.",
@@ -103,10 +100,6 @@ _COMMUN = {
     "msg_message_erreurs": "Le message n'a pas été envoyé : {n} erreur(s).",
     "msg_import_impossible": "Le fichier n'a pas pu être importé : {motif}",
     "msg_recherche_vide": "Saisissez au moins un critère.",
-    "role_admin": "administrateur fonctionnel",
-    "role_secretaire": "secrétaire médicale",
-    "role_medecin": "médecin généraliste",
-    "role_infirmier": "infirmier",
     "droit_aucun": "aucun",
     "droit_consultation": "consultation",
     "droit_saisie": "saisie",

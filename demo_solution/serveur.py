@@ -1,5 +1,6 @@
 """Serve the demo application with waitress until SIGTERM or SIGINT."""
 
+import logging
 import signal
 import sys
 from collections.abc import Callable
@@ -30,6 +31,8 @@ def serve(
     the bench and the tests read to find the port).
     """
     app = create_app(edition, defauts, db_path, reinitialiser=reinitialiser)
+    # Under the bench's load tests a queued request is normal, not worth a warning line each.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     serveur = create_server(app, host=HOTE, port=port, threads=16)
     url = f"http://{HOTE}:{serveur.effective_port}/"
     signal.signal(signal.SIGTERM, _arreter)

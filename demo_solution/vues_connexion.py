@@ -57,29 +57,24 @@ def deconnexion():
 
 def accueil():
     u = utilisateur()
+
+    def compter(requete: str, *parametres) -> int:
+        return db().execute(requete, parametres).fetchone()[0]
+
     resume = {}
     if peut("messagerie"):
-        resume["non_lus"] = (
-            db()
-            .execute("SELECT count(*) FROM messages WHERE destinataire_id = ? AND lu = 0", (u.id,))
-            .fetchone()[0]
+        resume["non_lus"] = compter(
+            "SELECT count(*) FROM messages WHERE destinataire_id = ? AND lu = 0", u.id
         )
     if peut("taches"):
-        resume["taches"] = (
-            db()
-            .execute(
-                "SELECT count(*) FROM taches WHERE assignee_id = ? AND statut = 'à faire'", (u.id,)
-            )
-            .fetchone()[0]
+        resume["taches"] = compter(
+            "SELECT count(*) FROM taches WHERE assignee_id = ? AND statut = 'à faire'", u.id
         )
     if peut("agenda") and u.role in ROLES_SANTE:
-        resume["rdv"] = (
-            db()
-            .execute(
-                "SELECT count(*) FROM rendezvous"
-                " WHERE professionnel_id = ? AND substr(debut, 1, 10) = ?",
-                (u.id, dt.date.today().isoformat()),
-            )
-            .fetchone()[0]
+        resume["rdv"] = compter(
+            "SELECT count(*) FROM rendezvous"
+            " WHERE professionnel_id = ? AND substr(debut, 1, 10) = ?",
+            u.id,
+            dt.date.today().isoformat(),
         )
     return render_template("accueil.html", resume=resume)

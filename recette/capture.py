@@ -11,6 +11,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from recette.preuves import masquer_fichier
+
 TAILLE_ECRAN = {"width": 1280, "height": 800}
 
 
@@ -29,6 +31,7 @@ class Capture:
     dossier: Path
     dossier_video: Path
     morceaux: list[Path] = field(default_factory=list)
+    secrets: set[str] = field(default_factory=set)
     _trace_active: bool = True
 
     @classmethod
@@ -83,7 +86,12 @@ class Capture:
         self.contexte.tracing.stop()
         video = self.page.video
         self.contexte.close()
-        gardes.extend(p for p in self.morceaux if p.exists())
+        # Playwright records a posted form in the network log when its response ends, which
+        # may fall in the chunk after the pause: mask the secrets typed, file by file.
+        traces = [p for p in self.morceaux if p.exists()]
+        for trace in traces:
+            masquer_fichier(trace, self.secrets)
+        gardes.extend(traces)
         if video is not None:
             source = Path(video.path())
             if echec and source.exists():

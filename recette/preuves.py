@@ -127,27 +127,40 @@ def fuites(dossier: Path, secrets: set[str]) -> list[str]:
     return trouves
 
 
-def masquer_dossier(dossier: Path, secrets: set[str]) -> list[str]:
-    """Rewrites, masked, every file where a secret appears (a safety net behind the masking done
-    while capturing). Returns what was masked."""
-    touches = fuites(dossier, secrets)
-    if not touches:
-        return touches
+def masquer_fichier(chemin: Path, secrets: set[str]) -> bool:
+    """Masks the secrets in one file (each entry of a zip); True when something was masked."""
+    if not secrets or chemin.suffix.lower() in SUFFIXES_MEDIA:
+        return False
     motif = _motif(set().union(*(formes_du_secret(s) for s in secrets)))
-    for nom in sorted({t.split("!", 1)[0] for t in touches}):
-        chemin = dossier / nom
-        if zipfile.is_zipfile(chemin):
+    if zipfile.is_zipfile(chemin):
+        with zipfile.ZipFile(chemin) as source:
+            touche = any(
+                motif.search(source.read(i))
+                for i in source.infolist()
+                if Path(i.filename).suffix.lower() not in SUFFIXES_MEDIA
+            )
+            if not touche:
+                return False
             temporaire = chemin.with_name(chemin.name + ".masque")
-            with (
-                zipfile.ZipFile(chemin) as source,
-                zipfile.ZipFile(temporaire, "w", zipfile.ZIP_DEFLATED) as cible,
-            ):
+            with zipfile.ZipFile(temporaire, "w", zipfile.ZIP_DEFLATED) as cible:
                 for info in source.infolist():
                     contenu = source.read(info)
                     if Path(info.filename).suffix.lower() not in SUFFIXES_MEDIA:
                         contenu = _remplacer(contenu, motif)
                     cible.writestr(info, contenu)
-            os.replace(temporaire, chemin)
-        else:
-            chemin.write_bytes(_remplacer(chemin.read_bytes(), motif))
+        os.replace(temporaire, chemin)
+        return True
+    contenu = chemin.read_bytes()
+    if not motif.search(contenu):
+        return False
+    chemin.write_bytes(_remplacer(contenu, motif))
+    return True
+
+
+def masquer_dossier(dossier: Path, secrets: set[str]) -> list[str]:
+    """The last pass before sealing: masks every file where a secret still appears (a safety
+    net behind the masking done while capturing). Returns what was masked."""
+    touches = fuites(dossier, secrets)
+    for nom in sorted({t.split("!", 1)[0] for t in touches}):
+        masquer_fichier(dossier / nom, secrets)
     return touches

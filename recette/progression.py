@@ -4,21 +4,25 @@ stdout, so that the CLI can draw a French progress bar while pytest runs."""
 from __future__ import annotations
 
 import json
-import sys
 
 MARQUE = "RECETTE::"
 _travailleur = False
+_config = None
 
 
 def pytest_configure(config):
-    global _travailleur
+    global _travailleur, _config
     # Under xdist the controller speaks for everyone; a worker's stdout is not ours.
     _travailleur = hasattr(config, "workerinput")
+    _config = config
 
 
 def _dire(**evenement) -> None:
-    sys.stdout.write(MARQUE + json.dumps(evenement, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+    # pytest captures sys.stdout during tests; its terminal writer keeps the real one.
+    if _config is not None:
+        _config.get_terminal_writer().write(
+            MARQUE + json.dumps(evenement, ensure_ascii=False) + "\n", flush=True
+        )
 
 
 def pytest_collection_finish(session):

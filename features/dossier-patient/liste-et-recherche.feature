@@ -21,8 +21,8 @@ Fonctionnalité: Liste et recherche des patients
   Scénario: Le médecin retrouve une patiente par plusieurs critères
     Étant donné que je suis connecté comme "médecin généraliste" avec ma carte CPS
     Quand je fais une recherche avancée avec les critères suivants :
-      | critère | valeur   |
-      | ville   | Lyon     |
-      | sexe    | Féminin  |
+      | critère | valeur       |
+      | ville   | Villeurbanne |
+      | sexe    | Féminin      |
     Alors "Claire Martin" figure dans les résultats
-    Et tous les résultats habitent "Lyon"
+    Et tous les résultats habitent "Villeurbanne"

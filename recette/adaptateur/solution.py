@@ -151,6 +151,7 @@ class Solution:
                 "connexion.bouton_mot_de_passe",
             )
         # Nothing of what follows may reach a trace: the secret typed, the form posted.
+        getattr(self.capture, "secrets", set()).add(secret)
         self.capture.suspendre_trace()
         try:
             champ_secret.fill(secret)

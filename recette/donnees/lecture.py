@@ -33,7 +33,6 @@ from recette.donnees.dossiers import (
 )
 from recette.donnees.identite import STATUTS_AVEC_MATRICULE, Patient, trait_ins
 from recette.donnees.pivot import (
-    LIMITE_ERREURS_PAR_FICHIER,
     MANIFESTE,
     SCHEMA,
     Colonne,
@@ -42,6 +41,10 @@ from recette.donnees.pivot import (
 )
 from recette.donnees.professionnels import Professionnel, probleme_rpps
 from recette.erreurs import PivotInvalide
+
+# Beyond this many faults in one file the rest are counted, not listed: a wholly wrong file
+# of 100,000 lines would otherwise bury the first, telling messages.
+LIMITE_ERREURS_PAR_FICHIER = 1000
 
 _RE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RE_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")

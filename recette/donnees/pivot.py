@@ -1,6 +1,6 @@
-"""The pivot format: one file per entity, written as CSV and JSON Lines, read back with validation.
+"""The pivot format: one file per entity, written as CSV and JSON Lines (reading: lecture.py).
 
-The schema below is the single description of the format: the writers follow it, the reader
+`format_pivot.yaml` is the single description of the format: the writers follow it, the reader
 checks against it, and `dictionnaire.md` is rendered from it, so they cannot drift apart.
 
 CSV: UTF-8 without BOM, comma separator, `"` quoting when needed, LF line ends, one header
@@ -45,9 +45,6 @@ from recette.erreurs import ProfilDonneesInvalide
 VERSION_FORMAT = 1
 MANIFESTE = "manifeste.json"
 DICTIONNAIRE = "dictionnaire.md"
-# Beyond this many faults in one file the rest are counted, not listed: a wholly wrong file
-# of 100,000 lines would otherwise bury the first, telling messages.
-LIMITE_ERREURS_PAR_FICHIER = 1000
 
 FORMATS = {
     "identifiant": "texte sans espace",
