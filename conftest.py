@@ -17,6 +17,8 @@ pytest_plugins = [
     "steps.dossier_patient",
     "steps.consentement",
     "steps.habilitations",
+    "steps.coordination",
+    "steps.echanges",
 ]
 
 

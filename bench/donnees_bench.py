@@ -98,9 +98,8 @@ def main() -> None:
     debit = options.patients / banc["duree"]
     print(f"Banc (profil charge, {options.patients:,} patients cohérents avec dossiers) :")
     print(f"  durée             {banc['duree']:.1f} s")
-    print(
-        f"  débit             {debit:,.0f} patients/s (objectif ≥ {OBJECTIF_PATIENTS_PAR_SECONDE:,})"
-    )
+    objectif = f"objectif ≥ {OBJECTIF_PATIENTS_PAR_SECONDE:,}"
+    print(f"  débit             {debit:,.0f} patients/s ({objectif})")
     print(f"  mémoire de pointe {banc['memoire']:.0f} Mio (objectif ≤ {OBJECTIF_MEMOIRE_MIO} Mio)")
     print(f"  fichiers          {banc['octets'] / 2**20:.0f} Mio (CSV + JSON Lines)")
     print("  lignes            " + ", ".join(f"{k} {v:,}" for k, v in banc["comptes"].items()))
@@ -109,7 +108,8 @@ def main() -> None:
     brut = _mesurer(_faker_brut, options.faker_patients)
     debit_brut = options.faker_patients / brut["duree"]
     print(
-        f"Faker fr_FR brut ({options.faker_patients:,} patients, champs d'identité seuls, sans cohérence) :"
+        f"Faker fr_FR brut ({options.faker_patients:,} patients, champs d'identité seuls, "
+        "sans cohérence) :"
     )
     print(f"  durée             {brut['duree']:.1f} s")
     print(f"  débit             {debit_brut:,.0f} patients/s")

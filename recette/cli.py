@@ -22,8 +22,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-console = Console(highlight=False)
-erreurs = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+erreurs = Console(stderr=True, highlight=False, soft_wrap=True)
 
 CODE_ECHECS = 1
 CODE_REFUS = 2
@@ -129,6 +129,32 @@ def lancer(
     _resume(seance)
     console.print(f"Rapport : recette rapport {seance.id}")
     raise typer.Exit(_code_de_sortie(seance))
+
+
+def _selection(tags, domaines, priorites, professions, exigences, lecture_seule) -> str | None:
+    """The selection options, as one tag expression (what a séance records)."""
+    from recette.grille import charger_grille
+
+    parties = [f"({tags})"] if tags else []
+    if domaines:
+        parties.append("(" + " or ".join(f"domaine:{d}" for d in domaines) + ")")
+    if priorites:
+        parties.append("(" + " or ".join(f"priorite:{p}" for p in priorites) + ")")
+    if exigences:
+        parties.append("(" + " or ".join(exigences) + ")")
+    if professions:
+        grille = charger_grille(RACINE)
+        concernees = sorted(
+            e.id for e in grille.exigences.values() if any(e.concerne(p) for p in professions)
+        )
+        if not concernees:
+            raise RecetteErreur(
+                f"Aucune exigence de la grille ne concerne : {', '.join(professions)}."
+            )
+        parties.append("(" + " or ".join(concernees) + ")")
+    if lecture_seule:
+        parties.append("lecture-seule")
+    return " and ".join(parties) or None
 
 
 @app.command()
@@ -243,6 +269,104 @@ def demo(
     console.print(f"  • Preuves scellées de la séance : {seance.dossier}")
     console.print(f"  • Vérifier l'intégrité : recette verifier {seance.id}")
     raise typer.Exit(_code_de_sortie(seance))
+
+
+grille_app = typer.Typer(help="La grille des fonctionnalités : import, squelettes, couverture.")
+app.add_typer(grille_app, name="grille")
+
+
+@grille_app.command("importer")
+def grille_importer(
+    fichier: Annotated[Path, typer.Argument(help="Grille du client (CSV ou XLSX).")],
+    correspondance: Annotated[
+        Path | None, typer.Option(help="Correspondance des colonnes (YAML).")
+    ] = None,
+):
+    """Importe la grille du client ; rien n'est remplacé si une seule ligne est invalide."""
+    from recette.grille import importer_grille
+
+    try:
+        grille = importer_grille(fichier, RACINE, correspondance)
+    except RecetteErreur as exc:
+        _echouer(exc)
+    for avertissement in grille.avertissements:
+        console.print(f"[yellow]Avertissement :[/] {avertissement}")
+    console.print(
+        f"[green]Grille importée[/] : {len(grille.exigences)} exigences → {grille.fichier}"
+    )
+
+
+@grille_app.command("scenarios")
+def grille_scenarios():
+    """Écrit un squelette de scénario (@a-ecrire) pour chaque exigence sans scénario."""
+    from recette.grille import charger_grille
+    from recette.grille.features import lire_features
+    from recette.grille.squelettes import ecrire_squelettes
+
+    try:
+        grille = charger_grille(RACINE)
+        ecrits = ecrire_squelettes(grille, lire_features(RACINE / "features"), RACINE / "features")
+    except RecetteErreur as exc:
+        _echouer(exc)
+    for chemin in ecrits:
+        console.print(f"  squelette : {chemin.relative_to(RACINE)}")
+    console.print(f"{len(ecrits)} squelette(s) écrit(s) ; aucun fichier existant n'a été modifié.")
+
+
+@grille_app.command("couverture")
+def grille_couverture(
+    seance: Annotated[
+        list[str] | None, typer.Option(help="Séance(s) à prendre en compte (toutes par défaut).")
+    ] = None,
+):
+    """Couverture de la grille par les scénarios et derniers résultats (HTML et XLSX)."""
+    from recette.documents.couverture import produire_couverture
+
+    try:
+        html, xlsx = produire_couverture(RACINE, seance or None)
+    except RecetteErreur as exc:
+        _echouer(exc)
+    console.print(f"Couverture (page HTML) : {html}")
+    console.print(f"Couverture (classeur) : {xlsx}")
+
+
+donnees_app = typer.Typer(help="Données fictives cohérentes (formation, recette, charge).")
+app.add_typer(donnees_app, name="donnees")
+
+
+@donnees_app.command("generer")
+def donnees_generer(
+    profil: Annotated[str, typer.Option(help="Profil de volume : formation, recette, charge.")],
+    sortie: Annotated[Path, typer.Option(help="Dossier des fichiers pivots à écrire.")],
+    graine: Annotated[int, typer.Option(help="Graine : même graine, mêmes fichiers.")] = 42,
+    remplacer: Annotated[
+        bool, typer.Option("--remplacer", help="Remplacer un dossier existant.")
+    ] = False,
+):
+    """Génère une population fictive cohérente en fichiers pivots (CSV, JSON Lines)."""
+    from recette.donnees import generer
+
+    try:
+        with Progress(
+            TextColumn("[bold]Génération[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progression:
+            tache = progression.add_task("generation", total=None)
+
+            def avancer(fait: int, total: int) -> None:
+                progression.update(tache, completed=fait, total=total)
+
+            manifeste = generer(profil, graine, sortie, progression=avancer, remplacer=remplacer)
+    except RecetteErreur as exc:
+        _echouer(exc)
+    console.print(
+        f"Fichiers pivots écrits dans {sortie} ({manifeste})"
+        if False
+        else f"Fichiers pivots écrits dans {sortie}"
+    )
 
 
 if __name__ == "__main__":

@@ -61,3 +61,8 @@ class PivotInvalide(RecetteErreur):
         if dossier:
             entete += f" de {dossier}"
         super().__init__(entete + " :\n" + "\n".join(f"- {e}" for e in self.erreurs))
+
+
+class RegistreAnomaliesErreur(RecetteErreur):
+    """The anomaly register refuses an operation (unknown anomaly, forbidden status change,
+    database of an unknown version…)."""

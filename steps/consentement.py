@@ -26,8 +26,24 @@ def recueillir_refus(solution, contexte, patient):
     )
 )
 def consentement_affiche(solution, professionnel):
+    _verifier_consentement(solution, professionnel, True)
+
+
+@then(
+    parsers.parse(
+        'son dossier indique le partage refusé, daté du jour et recueilli par "{professionnel}"'
+    )
+)
+def refus_affiche(solution, professionnel):
+    _verifier_consentement(solution, professionnel, False)
+
+
+def _verifier_consentement(solution, professionnel, accepte):
     etat = solution.lire_consentement()
-    assert etat["accepte"] is True, f"Le dossier n'indique pas le partage accepté : {etat['texte']}"
+    mot = "accepté" if accepte else "refusé"
+    assert etat["accepte"] is accepte, (
+        f"Le dossier n'indique pas le partage {mot} : {etat['texte']}"
+    )
     assert etat["date"] == datetime.now(ZoneInfo("Europe/Paris")).date(), (
         f"Date du consentement : {etat['date']}, attendu aujourd'hui."
     )

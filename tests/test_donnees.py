@@ -210,6 +210,32 @@ def test_dix_mille_agenda_sans_double_reservation_ni_hors_horaires(dix_mille):
     assert incoherences_agenda(rendezvous, naissances, professions, centre) == []
 
 
+def test_dix_mille_motifs_adaptes_au_patient(dix_mille):
+    population, patients, dossiers, rendezvous = dix_mille
+    centre = referentiels.centre()
+    par_id = {p.id_patient: (p, d) for p, d in zip(patients, dossiers, strict=True)}
+    professions = {p.id_professionnel: p.profession for p in population.equipe}
+    for r in rendezvous:
+        patient, dossier = par_id[r.id_patient]
+        motif = centre.motif_par_libelle[(professions[r.id_professionnel], r.motif)]
+        age = annees_revolues(patient.date_naissance, r.date)
+        assert motif.sexe in (None, patient.sexe)
+        assert motif.age_min is None or age >= motif.age_min
+        assert motif.age_max is None or age <= motif.age_max
+        if motif.grossesse:
+            debut = dossier.grossesse_en_cours_depuis()
+            assert debut is not None and debut <= r.date
+
+
+def test_jours_feries_et_dimanches_fermes():
+    centre = referentiels.centre()
+    assert not centre.est_ouvert(dt.date(2025, 5, 1), 9 * 60, 10 * 60)  # fête du Travail
+    assert not centre.est_ouvert(dt.date(2024, 12, 25), 9 * 60, 10 * 60)
+    assert not centre.est_ouvert(dt.date(2025, 3, 2), 9 * 60, 10 * 60)  # dimanche
+    assert not centre.est_ouvert(dt.date(2025, 3, 1), 11 * 60 + 45, 12 * 60 + 5)  # samedi midi
+    assert centre.est_ouvert(dt.date(2025, 3, 3), 18 * 60 + 40, 19 * 60)
+
+
 # --- the coherence checks catch what they should --------------------------------------------------
 
 

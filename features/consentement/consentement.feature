@@ -23,3 +23,9 @@ Fonctionnalité: Consentement du patient au partage de son dossier
     Et que je suis connecté comme "Dr Paul Durand" avec ma carte CPS
     Quand je recherche le patient "Dupont"
     Alors "Jean Dupont" figure dans les résultats
+
+  @EXG-CONS-01 @priorite:1
+  Scénario: Le refus du patient est enregistré par son médecin traitant, daté et signé
+    Étant donné que je suis connecté comme "Dr Paul Durand" avec ma carte CPS
+    Quand je recueille le consentement de "Jean Dupont" qui refuse le partage
+    Alors son dossier indique le partage refusé, daté du jour et recueilli par "Dr Paul Durand"

@@ -3,7 +3,7 @@
 Fonctionnalité: Habilitations par profil
   L'administrateur fonctionnel consulte les droits de chaque profil.
 
-  @EXG-HAB-02 @priorite:2 @lecture-seule
+  @EXG-HAB-02 @priorite:1 @lecture-seule
   Scénario: L'administrateur consulte la matrice des habilitations
     Étant donné que je suis connecté comme "administrateur fonctionnel" avec mon mot de passe
     Quand j'affiche la matrice des habilitations
@@ -22,6 +22,8 @@ Fonctionnalité: Habilitations par profil
       | médecin généraliste        | import / export   |
       | infirmier                  | synthèse médicale |
       | infirmier                  | habilitations     |
+      | infirmier                  | agenda            |
+      | infirmier                  | journal d'audit   |
       | secrétaire médicale        | synthèse médicale |
       | secrétaire médicale        | agenda            |
       | secrétaire médicale        | journal d'audit   |
@@ -29,3 +31,6 @@ Fonctionnalité: Habilitations par profil
       | administrateur fonctionnel | synthèse médicale |
       | administrateur fonctionnel | journal d'audit   |
       | administrateur fonctionnel | habilitations     |
+      | administrateur fonctionnel | import / export   |
+      | médecin généraliste        | habilitations     |
+      | secrétaire médicale        | habilitations     |

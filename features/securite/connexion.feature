@@ -30,3 +30,8 @@ Fonctionnalité: Connexion à la solution
     Étant donné que je suis connecté comme "médecin généraliste" avec mon mot de passe
     Quand je cherche à ouvrir la fiche de synthèse de "Claire Martin"
     Alors l'accès m'est refusé
+
+  @EXG-SEC-04 @priorite:1 @lecture-seule
+  Scénario: Chaque connexion est tracée dans le journal d'audit
+    Étant donné que "Dr Paul Durand" s'est connecté avec sa carte CPS
+    Alors sa connexion figure dans le journal d'audit

@@ -29,8 +29,15 @@ VOCABULAIRE_REQUIS = tuple(
         "consentement": "section accepte refuse bouton texte_accepte texte_refuse",
         "refus": "titre",
         "audit": "legende colonne_action colonne_objet colonne_utilisateur action_refus "
-        "action_modification",
+        "action_modification action_connexion",
         "habilitations": "legende colonne_role",
+        "agenda": "nouveau legende patient professionnel date heure duree motif enregistrer",
+        "taches": "legende titre patient assignee echeance enregistrer mes_taches marquer_faite "
+        "colonne_titre colonne_statut statut_faite",
+        "messagerie": "nouveau destinataire objet message envoyer legende_recus colonne_objet "
+        "colonne_de",
+        "echanges": "export_patients fichier_pivot importer legende_rejets colonne_ligne "
+        "colonne_champ",
         "adresses": "dossier synthese patients agenda taches messagerie audit import_export "
         "habilitations",
     }.items()

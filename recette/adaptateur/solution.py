@@ -109,10 +109,14 @@ class Solution:
 
     def _tableau(self, cle_legende: str) -> list[dict[str, str]]:
         """Rows of the table whose caption the profile names, as {column header: text}."""
-        tableau = self.page.get_by_role("table", name=self.mot(cle_legende))
+        tableau = self.page.get_by_role("table", name=self.mot(cle_legende), exact=True)
         if not tableau.count():
             return []
-        return tableau.first.evaluate(
+        return self._tableau_de(tableau.first)
+
+    @staticmethod
+    def _tableau_de(tableau: Locator) -> list[dict[str, str]]:
+        return tableau.evaluate(
             """t => {
                 const entetes = [...t.querySelectorAll('thead th')].map(th => th.innerText.trim());
                 return [...t.querySelectorAll('tbody tr')].map(tr => {
@@ -407,8 +411,109 @@ class Solution:
             accepte = False
         return {"texte": texte, "date": quand, "accepte": accepte}
 
+    # ------------------------------------------------------- agenda, tasks, messages
+    def _choisir(self, cle: str, texte: str) -> None:
+        """Selects the option a person would pick: the one whose text starts with the name."""
+        champ = self._champ(cle)
+        options = champ.evaluate("s => [...s.options].map(o => [o.value, o.text.trim()])")
+        for valeur, libelle in options:
+            if _normaliser(libelle).startswith(_normaliser(texte)):
+                champ.select_option(value=valeur)
+                return
+        proposes = ", ".join(libelle for _, libelle in options[:8])
+        raise OperationImpossible(f"« {texte} » n'est pas proposé ({proposes}…).")
+
+    def prendre_rendez_vous(
+        self, patient: str, professionnel: str, jour: date, heure: str, duree: int, motif: str
+    ) -> None:
+        self.menu("agenda")
+        self._choisir("agenda.patient", patient)
+        self._choisir("agenda.professionnel", professionnel)
+        self._champ("agenda.date").fill(jour.isoformat())
+        self._champ("agenda.heure").fill(heure)
+        self._champ("agenda.duree").fill(str(duree))
+        self._champ("agenda.motif").fill(motif)
+        self._soumettre(self._bouton("agenda.enregistrer").first)
+
+    def rendez_vous_affiches(self) -> list[dict[str, str]]:
+        return self._tableau("agenda.legende")
+
+    def erreurs_du_formulaire(self) -> list[str]:
+        return [m for m in self.erreurs_de_saisie().values() if m]
+
+    def creer_tache(self, titre: str, assignee: str, echeance: date) -> None:
+        self.menu("taches")
+        self._champ("taches.titre").fill(titre)
+        self._choisir("taches.assignee", assignee)
+        self._champ("taches.echeance").fill(echeance.isoformat())
+        self._soumettre(self._bouton("taches.enregistrer").first)
+
+    def mes_taches(self) -> list[dict[str, str]]:
+        self.menu("taches")
+        self._lien("taches.mes_taches").first.click()
+        self.page.wait_for_load_state("load")
+        return self._tableau_commencant("taches.legende")
+
+    def _tableau_commencant(self, cle: str) -> list[dict[str, str]]:
+        """A table whose caption starts with the profile's words (a filter may add to it)."""
+        tableau = self.page.get_by_role("table", name=re.compile("^" + re.escape(self.mot(cle))))
+        if not tableau.count():
+            return []
+        return self._tableau_de(tableau.first)
+
+    def marquer_tache_faite(self, titre: str) -> None:
+        nom = self.mot("taches.marquer_faite").replace("{titre}", titre)
+        self._soumettre(self.page.get_by_role("button", name=nom, exact=True).first)
+
+    def statut_tache(self, titre: str) -> str | None:
+        for ligne in self.mes_taches():
+            if ligne.get(self.mot("taches.colonne_titre")) == titre:
+                return ligne.get(self.mot("taches.colonne_statut"))
+        return None
+
+    def envoyer_message(self, destinataire: str, objet: str, texte: str) -> None:
+        self.menu("messagerie")
+        self._lien("messagerie.nouveau").first.click()
+        self.page.wait_for_load_state("load")
+        self._choisir("messagerie.destinataire", destinataire)
+        self._champ("messagerie.objet").fill(objet)
+        self._champ("messagerie.message").fill(texte)
+        self._soumettre(self._bouton("messagerie.envoyer").first)
+
+    def messages_recus(self) -> list[dict[str, str]]:
+        self.menu("messagerie")
+        lignes = self._tableau("messagerie.legende_recus")
+        objet, de = self.mot("messagerie.colonne_objet"), self.mot("messagerie.colonne_de")
+        return [{"objet": ligne.get(objet, ""), "de": ligne.get(de, "")} for ligne in lignes]
+
+    def se_connecter_ensuite(self, qui: str) -> None:
+        """Another person takes the workstation: log out, then in as them."""
+        self.se_deconnecter()
+        self.se_connecter_habituellement(qui)
+
+    # ----------------------------------------------------------------- import, export
+    def exporter_patients(self) -> str:
+        self.menu("import_export")
+        with self.page.expect_download() as telechargement:
+            self._lien("echanges.export_patients").first.click()
+        chemin = telechargement.value.path()
+        return Path(chemin).read_text(encoding="utf-8")
+
+    def importer_pivot(self, fichier: Path) -> list[dict[str, str]]:
+        """Imports a patient pivot file; returns the rejected lines as {ligne, champ}."""
+        self.menu("import_export")
+        self._champ("echanges.fichier_pivot").set_input_files(str(fichier))
+        self._soumettre(self._bouton("echanges.importer").first)
+        ligne, champ = self.mot("echanges.colonne_ligne"), self.mot("echanges.colonne_champ")
+        return [
+            {"ligne": r.get(ligne, ""), "champ": r.get(champ, "")}
+            for r in self._tableau("echanges.legende_rejets")
+        ]
+
     # ---------------------------------------------------------------- audit, permissions
-    def chercher_dans_audit(self, genre: str, objet: str) -> list[dict[str, str]]:
+    def chercher_dans_audit(
+        self, genre: str, objet: str, utilisateur: str = ""
+    ) -> list[dict[str, str]]:
         """Entries of the audit trail of this kind about this object, read by the functional
         administrator (the only one allowed to read it)."""
         self._se_connecter_comme_role("administrateur fonctionnel")
@@ -418,11 +523,13 @@ class Solution:
             self.mot("audit.colonne_action"),
             self.mot("audit.colonne_objet"),
         )
+        colonne_utilisateur = self.mot("audit.colonne_utilisateur")
         return [
             ligne
             for ligne in self._tableau("audit.legende")
-            if _normaliser(action) in _normaliser(ligne.get(colonne_action, ""))
+            if _normaliser(action) == _normaliser(ligne.get(colonne_action, ""))
             and _normaliser(objet) in _normaliser(ligne.get(colonne_objet, ""))
+            and _normaliser(utilisateur) in _normaliser(ligne.get(colonne_utilisateur, ""))
         ]
 
     def se_connecter_habituellement(self, qui: str) -> None:

@@ -8,6 +8,7 @@ checks a vendor's INS module applies.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -151,6 +152,7 @@ def _corse_avant_1976(lieu: str, code_lieu: str, date_naissance: dt.date | None)
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def trait_ins(texte: str) -> str:
     """A name in the form of the INS identity traits: capitals, no diacritics (Œ → OE)."""
     texte = texte.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
@@ -158,7 +160,9 @@ def trait_ins(texte: str) -> str:
     return " ".join(sans_accents.upper().split())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def identifiant_ascii(texte: str) -> str:
+    """Lower-case ASCII letters, digits and hyphens of a name, for e-mail local parts."""
     brut = trait_ins(texte).lower()
     return "".join(c for c in brut if c.isalnum() or c == "-")
 

@@ -1,0 +1,343 @@
+"""The coverage of the grid as documents: one self-contained HTML page (no script, font or style
+from elsewhere; readable by a référent, printable) and an Excel workbook for the MOA.
+
+Both are derived from a `Couverture` only: the same facts give a byte-identical page. They are
+written to a temporary file beside the destination, then moved into place, so a reader never
+sees half a document. Séance folders are sealed: documents go to `reports/documents/<séance>/`."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from recette import seance
+from recette.grille import charger_grille, charger_referentiel
+from recette.grille.couverture import (
+    ECHOUE,
+    EXPLICATIONS,
+    INCOMPLET,
+    NON_COUVERT,
+    NON_ECRIT,
+    NON_EXECUTE,
+    REUSSI,
+    STATUTS,
+    Couverture,
+    LigneCouverture,
+    Synthese,
+    calculer_couverture,
+)
+from recette.grille.features import lire_features
+from recette.resultats import Resultat, lire_resultats
+
+MODELES = Path(__file__).parent / "templates"
+FICHIER_HTML = "couverture.html"
+FICHIER_XLSX = "couverture.xlsx"
+# A wider page stops being readable; older séances stay in the workbook.
+SEANCES_AFFICHEES = 6
+
+CLASSES = {
+    REUSSI: "reussi",
+    ECHOUE: "echoue",
+    INCOMPLET: "incomplet",
+    NON_EXECUTE: "non-execute",
+    NON_ECRIT: "non-ecrit",
+    NON_COUVERT: "non-couvert",
+}
+# Text colour and fill of each status, shared by the page's CSS and the workbook.
+COULEURS = {
+    REUSSI: ("1B6E35", "E2F3E7"),
+    ECHOUE: ("A8201A", "FDE4E2"),
+    INCOMPLET: ("1F5A9E", "E3EDFA"),
+    NON_EXECUTE: ("4B5563", "ECEEF1"),
+    NON_ECRIT: ("8A5300", "FFF0D4"),
+    NON_COUVERT: ("6A2482", "F1E4F7"),
+}
+
+
+def _ecrire_atomiquement(destination: Path, ecrire: Callable[[Path], None]) -> Path:
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    descripteur, nom = tempfile.mkstemp(
+        prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
+    )
+    os.close(descripteur)
+    temporaire = Path(nom)
+    try:
+        ecrire(temporaire)
+        # mkstemp makes the file private; a document is meant to be read by others.
+        temporaire.chmod(0o644)
+        os.replace(temporaire, destination)
+    finally:
+        temporaire.unlink(missing_ok=True)
+    return destination
+
+
+def pourcent(valeur: float | None) -> str:
+    """French percentage: "42 %" with a narrow no-break space; "—" when it has no meaning."""
+    if valeur is None:
+        return "—"
+    return f"{valeur:.0f}\u202f%"
+
+
+# -- HTML ------------------------------------------------------------------------------------
+
+
+def rendre_couverture_html(couverture: Couverture) -> str:
+    environnement = Environment(
+        loader=FileSystemLoader(MODELES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+    )
+    modele = environnement.get_template(FICHIER_HTML)
+    seances_affichees = couverture.seances[-SEANCES_AFFICHEES:]
+    return modele.render(
+        couverture=couverture,
+        statuts=STATUTS,
+        explications=EXPLICATIONS,
+        classes=CLASSES,
+        domaines={s.cle: s.libelle for s in couverture.par_domaine},
+        pourcent=pourcent,
+        syntheses=[
+            ("Synthèse par domaine", "Domaine", [*couverture.par_domaine, couverture.total]),
+            ("Synthèse par priorité", "Priorité", [*couverture.par_priorite, couverture.total]),
+        ],
+        seances_affichees=seances_affichees,
+        seances_masquees=len(couverture.seances) - len(seances_affichees),
+    )
+
+
+def ecrire_couverture_html(couverture: Couverture, destination: Path) -> Path:
+    html = rendre_couverture_html(couverture)
+    return _ecrire_atomiquement(
+        destination, lambda chemin: chemin.write_bytes(html.encode("utf-8"))
+    )
+
+
+# -- XLSX ------------------------------------------------------------------------------------
+
+_EN_TETE_POLICE = Font(bold=True, color="FFFFFF")
+_EN_TETE_FOND = PatternFill("solid", fgColor="2D4D7A")
+_TOTAL_POLICE = Font(bold=True)
+_TOTAL_FOND = PatternFill("solid", fgColor="EEF1F5")
+_RETOUR = Alignment(wrap_text=True, vertical="top")
+
+
+def _en_tete(feuille: Worksheet, ligne: int, titres: list[str]) -> None:
+    for colonne, titre in enumerate(titres, start=1):
+        cellule = feuille.cell(row=ligne, column=colonne, value=titre)
+        cellule.font = _EN_TETE_POLICE
+        cellule.fill = _EN_TETE_FOND
+        cellule.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def _largeurs(feuille: Worksheet, largeurs: list[int]) -> None:
+    for colonne, largeur in enumerate(largeurs, start=1):
+        feuille.column_dimensions[get_column_letter(colonne)].width = largeur
+
+
+def _colorer(cellule, statut: str) -> None:
+    texte, fond = COULEURS[statut]
+    cellule.font = Font(bold=True, color=texte)
+    cellule.fill = PatternFill("solid", fgColor=fond)
+
+
+def _fraction(valeur: float | None) -> float | None:
+    return None if valeur is None else round(valeur / 100, 4)
+
+
+def _feuille_synthese(feuille: Worksheet, couverture: Couverture) -> None:
+    titres_statuts = [s.capitalize() for s in STATUTS]
+    ligne = 1
+    for premiere, syntheses in (
+        ("Domaine", couverture.par_domaine),
+        ("Priorité", couverture.par_priorite),
+    ):
+        _en_tete(
+            feuille,
+            ligne,
+            [premiere, "Exigences", "Couvertes", "% couvertes", *titres_statuts, "% réussies"],
+        )
+        for synthese in (*syntheses, couverture.total):
+            ligne += 1
+            _ligne_synthese(feuille, ligne, synthese)
+        ligne += 2
+    feuille.cell(row=ligne, column=1, value="Grille").font = _TOTAL_POLICE
+    feuille.cell(row=ligne, column=2, value=couverture.grille)
+    feuille.cell(row=ligne + 1, column=1, value="Séance la plus récente").font = _TOTAL_POLICE
+    feuille.cell(row=ligne + 1, column=2, value=couverture.derniere_seance or "aucune")
+    feuille.freeze_panes = "B2"
+    _largeurs(feuille, [44, 11, 11, 12, *[13] * len(STATUTS), 12])
+
+
+def _ligne_synthese(feuille: Worksheet, ligne: int, synthese: Synthese) -> None:
+    valeurs = [
+        synthese.libelle,
+        synthese.total,
+        synthese.couvertes,
+        _fraction(synthese.pourcentage_couvert),
+        *(synthese.par_statut[s] for s in STATUTS),
+        _fraction(synthese.pourcentage_reussi),
+    ]
+    for colonne, valeur in enumerate(valeurs, start=1):
+        cellule = feuille.cell(row=ligne, column=colonne, value=valeur)
+        if colonne in (4, len(valeurs)):
+            cellule.number_format = "0%"
+        if synthese.cle == "total":
+            cellule.font = _TOTAL_POLICE
+            cellule.fill = _TOTAL_FOND
+
+
+def _scenarios(ligne: LigneCouverture) -> str:
+    return "\n".join(
+        f"{s.nom}{' (à écrire)' if s.a_ecrire else ''} — {s.emplacement}" for s in ligne.scenarios
+    )
+
+
+def _feuille_exigences(
+    feuille: Worksheet, couverture: Couverture, domaines: dict[str, str]
+) -> None:
+    colonnes_seances = list(couverture.seances) or ["Statut"]
+    _en_tete(
+        feuille,
+        1,
+        [
+            "Exigence",
+            "Domaine",
+            "Priorité",
+            "Libellé",
+            "Description",
+            "Source",
+            "Vérification",
+            "Couverte",
+            "Scénarios",
+            *colonnes_seances,
+            "Anomalies ouvertes",
+        ],
+    )
+    for numero, ligne in enumerate(couverture.lignes, start=2):
+        exigence = ligne.exigence
+        statuts = list(ligne.statuts) or [ligne.statut]
+        valeurs = [
+            exigence.id,
+            domaines.get(exigence.domaine, exigence.domaine),
+            exigence.priorite,
+            exigence.libelle,
+            exigence.description,
+            exigence.source,
+            exigence.verification,
+            "oui" if ligne.couverte else "non",
+            _scenarios(ligne),
+            *statuts,
+            ", ".join(ligne.anomalies),
+        ]
+        for colonne, valeur in enumerate(valeurs, start=1):
+            cellule = feuille.cell(row=numero, column=colonne, value=valeur)
+            cellule.alignment = _RETOUR
+        for decalage, statut in enumerate(statuts):
+            _colorer(feuille.cell(row=numero, column=10 + decalage), statut)
+    feuille.freeze_panes = "B2"
+    feuille.auto_filter.ref = feuille.dimensions
+    _largeurs(feuille, [14, 28, 9, 40, 60, 50, 12, 10, 60, *[16] * len(colonnes_seances), 20])
+
+
+def _feuille_non_couvertes(
+    feuille: Worksheet, couverture: Couverture, domaines: dict[str, str]
+) -> None:
+    _en_tete(
+        feuille,
+        1,
+        ["Exigence", "Domaine", "Libellé", "Description", "Source", "Statut", "Squelette"],
+    )
+    for numero, ligne in enumerate(couverture.non_couvertes_p1, start=2):
+        exigence = ligne.exigence
+        valeurs = [
+            exigence.id,
+            domaines.get(exigence.domaine, exigence.domaine),
+            exigence.libelle,
+            exigence.description,
+            exigence.source,
+            ligne.statut,
+            "\n".join(s.emplacement for s in ligne.scenarios),
+        ]
+        for colonne, valeur in enumerate(valeurs, start=1):
+            feuille.cell(row=numero, column=colonne, value=valeur).alignment = _RETOUR
+        _colorer(feuille.cell(row=numero, column=6), ligne.statut)
+    if not couverture.non_couvertes_p1:
+        feuille.cell(
+            row=2, column=1, value="Toutes les exigences de priorité 1 ont un scénario écrit."
+        )
+    feuille.freeze_panes = "B2"
+    _largeurs(feuille, [14, 28, 40, 60, 50, 14, 50])
+
+
+def ecrire_couverture_xlsx(couverture: Couverture, destination: Path) -> Path:
+    domaines = {s.cle: s.libelle for s in couverture.par_domaine}
+    classeur = Workbook()
+    synthese = classeur.active
+    synthese.title = "Synthèse"
+    _feuille_synthese(synthese, couverture)
+    _feuille_exigences(classeur.create_sheet("Exigences"), couverture, domaines)
+    _feuille_non_couvertes(classeur.create_sheet("Non couvertes P1"), couverture, domaines)
+    classeur.properties.title = "Couverture de la grille d'exigences"
+    return _ecrire_atomiquement(destination, lambda chemin: classeur.save(chemin))
+
+
+# -- from the bench's folders ----------------------------------------------------------------
+
+
+def resultats_des_seances(
+    racine_rapports: Path, identifiants: list[str] | None = None
+) -> list[tuple[str, list[Resultat]]]:
+    """The results of sealed séances (all of them by default), oldest first by start time."""
+    chargees = []
+    for identifiant in identifiants if identifiants is not None else seance.lister(racine_rapports):
+        dossier, donnees = seance.charger(racine_rapports, identifiant)
+        resultats = dossier / "allure-results"
+        lus = lire_resultats(resultats) if resultats.is_dir() else []
+        chargees.append((str(donnees.get("debut", "")), dossier.name, lus))
+    chargees.sort(key=lambda c: (c[0], c[1]))
+    return [(nom, lus) for _, nom, lus in chargees]
+
+
+def produire_couverture(
+    racine: Path, identifiants: list[str] | None = None, dossier: Path | None = None
+) -> tuple[Path, Path]:
+    """Reads the grid, the features and the séances of the bench at `racine`, and writes the
+    coverage page and workbook into `dossier` (by default `reports/documents/<latest séance>/`,
+    or `reports/documents/grille/` before any séance). Returns (html, xlsx)."""
+    racine_rapports = seance.dossier_rapports(racine)
+    grille = charger_grille(racine)
+    seances = resultats_des_seances(racine_rapports, identifiants)
+    couverture = calculer_couverture(
+        grille,
+        lire_features(racine / "features"),
+        seances,
+        priorites=charger_referentiel(racine).priorites,
+        racine=racine,
+    )
+    if dossier is None:
+        dossier = racine_rapports / "documents" / (couverture.derniere_seance or "grille")
+    return (
+        ecrire_couverture_html(couverture, dossier / FICHIER_HTML),
+        ecrire_couverture_xlsx(couverture, dossier / FICHIER_XLSX),
+    )
+
+
+__all__ = [
+    "ecrire_couverture_html",
+    "ecrire_couverture_xlsx",
+    "produire_couverture",
+    "rendre_couverture_html",
+    "resultats_des_seances",
+]
