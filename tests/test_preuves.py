@@ -36,7 +36,8 @@ def test_manifeste_au_format_sha256sum(tmp_path):
 def test_secret_masque_dans_les_textes_et_les_archives(tmp_path):
     (tmp_path / "journal.txt").write_text("pin=48213377&carte=2100000001", encoding="utf-8")
     with zipfile.ZipFile(tmp_path / "trace.zip", "w") as archive:
-        archive.writestr("trace.network", '{"postData": "numero=2100000001&pin=48213377", "t": 1764048213377}')
+        reseau = '{"postData": "numero=2100000001&pin=48213377", "t": 1764048213377}'
+        archive.writestr("trace.network", reseau)
     trouves = preuves.fuites(tmp_path, {"48213377"})
     assert set(trouves) == {"journal.txt", "trace.zip!trace.network"}
     preuves.masquer_dossier(tmp_path, {"48213377"})
