@@ -37,7 +37,7 @@ SCENARIO = """
 
 
 def banc(url: str, repetitions: int, env: dict) -> list[float]:
-    dossier = RACINE / "bench" / ".tmp-features"
+    dossier = RACINE / "bench" / "tmp_mesure"
     shutil.rmtree(dossier, ignore_errors=True)
     dossier.mkdir(parents=True)
     texte = "# language: fr\n@domaine:dossier-patient\nFonctionnalité: Mesure\n"
@@ -71,14 +71,18 @@ def banc(url: str, repetitions: int, env: dict) -> list[float]:
         "-q",
     ]
     instants = []
+    journal = []
     with subprocess.Popen(commande, cwd=RACINE, stdout=subprocess.PIPE, text=True, env=env) as p:
         for ligne in p.stdout:
+            journal.append(ligne)
             if ligne.startswith(MARQUE):
                 evenement = json.loads(ligne[len(MARQUE) :])
                 if evenement["evenement"] == "resultat":
                     assert evenement["statut"] == "passed", evenement
                     instants.append(time.perf_counter())
     shutil.rmtree(dossier, ignore_errors=True)
+    if len(instants) < 2:
+        raise SystemExit("La mesure du banc a échoué :\n" + "".join(journal[-30:]))
     # The first scenario also starts the browser: leave it out, as for the plain script.
     return [b - a for a, b in zip(instants, instants[1:], strict=False)]
 

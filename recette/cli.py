@@ -94,6 +94,14 @@ def _resume(seance: seances.Seance) -> None:
     console.print(tableau)
     for remarque in seance.remarques:
         console.print(f"[yellow]Remarque :[/] {remarque}")
+    bilan = seance.bilan
+    if bilan is not None:
+        console.print(
+            f"Registre des anomalies : {len(bilan.nouvelles)} nouvelle(s) "
+            f"{' '.join(bilan.nouvelles)}, {len(bilan.recurrentes)} déjà connue(s) "
+            f"{' '.join(bilan.recurrentes)}, {len(bilan.proposees_verifiees)} proposée(s) "
+            f"« vérifiée » {' '.join(bilan.proposees_verifiees)}".replace("  ", " ")
+        )
     console.print(f"Dossier de la séance (scellé) : {seance.dossier}")
 
 
@@ -269,6 +277,101 @@ def demo(
     console.print(f"  • Preuves scellées de la séance : {seance.dossier}")
     console.print(f"  • Vérifier l'intégrité : recette verifier {seance.id}")
     raise typer.Exit(_code_de_sortie(seance))
+
+
+anomalies_app = typer.Typer(
+    help="Le registre des anomalies : lister, voir, qualifier, transmettre…"
+)
+app.add_typer(anomalies_app, name="anomalies")
+
+
+def _registre():
+    from recette.anomalies import Registre, chemin_registre
+    from recette.contrat import charger_contrat
+
+    return Registre(chemin_registre(RACINE), charger_contrat(RACINE / "fixtures"))
+
+
+@anomalies_app.command("lister")
+def anomalies_lister(
+    toutes: Annotated[bool, typer.Option("--toutes", help="Aussi les anomalies closes.")] = False,
+):
+    """Liste les anomalies ouvertes (ou toutes), avec leurs échéances et retards."""
+    try:
+        with _registre() as registre:
+            anomalies = registre.lister(ouvertes=None if toutes else True)
+    except RecetteErreur as exc:
+        _echouer(exc)
+    maintenant = seances.maintenant()
+    tableau = Table("Numéro", "Titre", "Gravité", "Statut", "Exigences", "Échéance", "Retard")
+    for a in anomalies:
+        echeance = a.echeance_correction.strftime("%d/%m/%Y %H:%M") if a.echeance_correction else ""
+        tableau.add_row(
+            a.numero,
+            a.titre,
+            str(a.gravite),
+            a.libelle_statut,
+            " ".join(a.exigences),
+            echeance,
+            "[red]oui[/]" if a.en_retard(maintenant) else "",
+        )
+    console.print(tableau)
+
+
+@anomalies_app.command("voir")
+def anomalies_voir(numero: Annotated[str, typer.Argument(help="ANO-AAAA-NNNN")]):
+    """Affiche une fiche anomalie : constat, occurrences, historique."""
+    try:
+        with _registre() as registre:
+            fiche = registre.voir(numero)
+    except RecetteErreur as exc:
+        _echouer(exc)
+    a = fiche.anomalie
+    console.print(f"[bold]{a.numero}[/] — {a.titre}")
+    console.print(
+        f"Statut : {a.libelle_statut} ; gravité : {a.gravite} ; exigences : {' '.join(a.exigences)}"
+    )
+    console.print(f"Scénario : {a.scenario}\nÉtape en échec : {a.etape_en_echec or '—'}")
+    console.print(f"Attendu : {a.attendu}\nObservé : {a.observe}")
+    console.print(f"Occurrences : {len(fiche.occurrences)}")
+    for e in fiche.historique:
+        console.print(f"  {e.date:%d/%m/%Y %H:%M} {e.auteur} : {e.action}")
+
+
+def _changer(action: str, numero: str, auteur: str, **options) -> None:
+    try:
+        with _registre() as registre:
+            anomalie = getattr(registre, action)(
+                numero, quand=seances.maintenant(), auteur=auteur, **options
+            )
+    except RecetteErreur as exc:
+        _echouer(exc)
+    console.print(f"{anomalie.numero} : {anomalie.libelle_statut}")
+
+
+AUTEUR = typer.Option(help="Qui fait ce changement (tracé dans l'historique).")
+
+
+@anomalies_app.command("qualifier")
+def anomalies_qualifier(
+    numero: str,
+    gravite: Annotated[str, typer.Option(help="bloquante ou « non bloquante ».")],
+    auteur: Annotated[str, AUTEUR],
+):
+    """Qualifie une anomalie (la gravité proposée par le banc est confirmée ou corrigée)."""
+    _changer("qualifier", numero, auteur, gravite=gravite)
+
+
+@anomalies_app.command("transmettre")
+def anomalies_transmettre(numero: str, auteur: Annotated[str, AUTEUR]):
+    """Transmet l'anomalie au prestataire : les délais de maintenance courent."""
+    _changer("transmettre", numero, auteur)
+
+
+@anomalies_app.command("clore")
+def anomalies_clore(numero: str, auteur: Annotated[str, AUTEUR]):
+    """Clôt une anomalie vérifiée."""
+    _changer("changer_statut", numero, auteur, vers="close")
 
 
 grille_app = typer.Typer(help="La grille des fonctionnalités : import, squelettes, couverture.")

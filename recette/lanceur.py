@@ -273,4 +273,28 @@ def executer(
         seance.compteurs = compter(lire_resultats(resultats)) if resultats.exists() else {}
         _environnement_allure(seance.dossier, seance)
         seances.sceller(seance, statut, preparation.secrets)
+    seance.bilan = enregistrer_anomalies(racine, seance)
     return seance
+
+
+def enregistrer_anomalies(racine: Path, seance: seances.Seance):
+    """The register (the bench's mutable state, beside the sealed séances) learns the séance:
+    failures become anomalies, deduplicated; scenarios passing again propose « vérifiée »."""
+    from datetime import datetime
+
+    from recette.anomalies import Registre, chemin_registre, preuves_allure
+    from recette.contrat import charger_contrat
+
+    with Registre(chemin_registre(racine), charger_contrat(racine / "fixtures")) as registre:
+        return registre.enregistrer_seance(
+            seance.id,
+            seance.phase,
+            seance.profil,
+            seance.cible,
+            lire_resultats(seance.dossier / "allure-results"),
+            datetime.fromisoformat(seance.fin),
+            debut=datetime.fromisoformat(seance.debut),
+            fin=datetime.fromisoformat(seance.fin),
+            statut=seance.statut,
+            preuves=preuves_allure(seance.dossier),
+        )
