@@ -75,8 +75,8 @@ def banc(url: str, repetitions: int, env: dict) -> list[float]:
     with subprocess.Popen(commande, cwd=RACINE, stdout=subprocess.PIPE, text=True, env=env) as p:
         for ligne in p.stdout:
             journal.append(ligne)
-            if ligne.startswith(MARQUE):
-                evenement = json.loads(ligne[len(MARQUE) :])
+            if MARQUE in ligne:
+                evenement = json.loads(ligne.split(MARQUE, 1)[1])
                 if evenement["evenement"] == "resultat":
                     assert evenement["statut"] == "passed", evenement
                     instants.append(time.perf_counter())

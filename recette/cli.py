@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from recette import seance as seances
 from recette.erreurs import RecetteErreur
@@ -303,7 +303,8 @@ def anomalies_lister(
     except RecetteErreur as exc:
         _echouer(exc)
     maintenant = seances.maintenant()
-    tableau = Table("Numéro", "Titre", "Gravité", "Statut", "Exigences", "Échéance", "Retard")
+    tableau = Table("Titre", "Gravité", "Statut", "Exigences", "Échéance", "Retard")
+    tableau.columns.insert(0, Column("Numéro", no_wrap=True))
     for a in anomalies:
         echeance = a.echeance_correction.strftime("%d/%m/%Y %H:%M") if a.echeance_correction else ""
         tableau.add_row(

@@ -249,11 +249,14 @@ def executer(
             )
             assert processus.stdout is not None
             for ligne in processus.stdout:
-                if ligne.startswith(MARQUE):
-                    if sur_evenement:
-                        sur_evenement(json.loads(ligne[len(MARQUE) :]))
-                else:
+                # pytest's progress dots may precede the marker on the same line.
+                position = ligne.find(MARQUE)
+                if position < 0:
                     journal.write(ligne)
+                    continue
+                journal.write(ligne[:position])
+                if sur_evenement:
+                    sur_evenement(json.loads(ligne[position + len(MARQUE) :]))
             code = processus.wait()
         if code not in (0, 1):
             seance.remarques.append(

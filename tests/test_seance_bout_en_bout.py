@@ -168,6 +168,11 @@ def test_defauts_detectes_avec_preuves(rapports, secrets_uniques):
             for ligne in trace.read("trace.trace").decode().splitlines():
                 json.loads(ligne)
     assert sans_secret(sortie, set(secrets_uniques.values())) == []
+    # Each failure became one anomaly of the register, listed by the CLI.
+    assert "Registre des anomalies : 4 nouvelle(s)" in execution.stdout
+    liste = recette(["anomalies", "lister"], {"RECETTE_RAPPORTS": str(sortie)})
+    assert liste.returncode == 0, liste.stderr
+    assert len(re.findall(r"ANO-\d{4}-\d{4}", liste.stdout)) == 4
 
 
 # ------------------------------------------------------------------------------ bad input
