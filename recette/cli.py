@@ -128,9 +128,23 @@ def lancer(
     sans_video: Annotated[
         bool, typer.Option("--sans-video", help="Ne pas filmer les échecs.")
     ] = False,
+    domaine: Annotated[
+        list[str] | None, typer.Option(help="Domaine de la grille (répétable).")
+    ] = None,
+    priorite: Annotated[
+        list[int] | None, typer.Option(help="Priorité 1, 2 ou 3 (répétable).")
+    ] = None,
+    profession: Annotated[
+        list[str] | None, typer.Option(help="Profession concernée (répétable).")
+    ] = None,
+    exigence: Annotated[list[str] | None, typer.Option(help="Exigence EXG-… (répétable).")] = None,
+    lecture_seule: Annotated[
+        bool, typer.Option("--lecture-seule", help="Seulement les scénarios @lecture-seule.")
+    ] = False,
 ):
     """Lance une séance de recette : scénarios, preuves, dossier scellé."""
     try:
+        tags = _selection(tags, domaine, priorite, profession, exigence, lecture_seule)
         seance = _executer_seance(profil, cible, phase.lower(), tags, parallele, not sans_video)
     except RecetteErreur as exc:
         _echouer(exc)
