@@ -107,14 +107,11 @@ def grille():
 def navigateur():
     from playwright.sync_api import sync_playwright
 
-    from recette.navigateur import ARGUMENTS_CHROMIUM, executable_chromium, preparer_ffmpeg
+    from recette.navigateur import lancer_chromium, preparer_ffmpeg
 
     preparer_ffmpeg()
     with sync_playwright() as p:
-        executable = executable_chromium(p.chromium.executable_path)
-        browser = p.chromium.launch(
-            headless=True, executable_path=executable, args=ARGUMENTS_CHROMIUM
-        )
+        browser = lancer_chromium(p)
         yield browser
         browser.close()
 

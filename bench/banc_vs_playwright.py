@@ -23,7 +23,7 @@ sys.path.insert(0, str(RACINE))
 
 from recette import demo as demonstration  # noqa: E402
 from recette.adaptateur.profil import charger_profil  # noqa: E402
-from recette.navigateur import ARGUMENTS_CHROMIUM, executable_chromium  # noqa: E402
+from recette.navigateur import lancer_chromium  # noqa: E402
 from recette.progression import MARQUE  # noqa: E402
 
 SCENARIO = """
@@ -93,10 +93,7 @@ def playwright_seul(url: str, repetitions: int, env: dict) -> list[float]:
     pin = env["RECETTE_DEMO_PIN_DURAND"]
     durees = []
     with sync_playwright() as p:
-        navigateur = p.chromium.launch(
-            executable_path=executable_chromium(p.chromium.executable_path),
-            args=ARGUMENTS_CHROMIUM,
-        )
+        navigateur = lancer_chromium(p)
         for _ in range(repetitions + 1):
             debut = time.perf_counter()
             contexte = navigateur.new_context(locale="fr-FR")

@@ -43,7 +43,7 @@ def _dossier_documents(identifiant: str) -> Path:
     return _rapports() / "documents" / identifiant
 
 
-def _executer_seance(profil, cible, phase, tags, parallele, video) -> seances.Seance:
+def _executer_seance(profil, cible, phase, tags, parallele, video):
     from recette import lanceur
 
     with console.status(
@@ -79,7 +79,7 @@ def _executer_seance(profil, cible, phase, tags, parallele, video) -> seances.Se
         )
 
 
-def _resume(seance: seances.Seance) -> None:
+def _resume(seance: seances.Seance, bilan) -> None:
     c = seance.compteurs
     tableau = Table(title=f"Séance {seance.id} ({seance.statut})", show_header=True)
     for colonne in ("Scénarios", "Réussis", "Échoués", "Non écrits", "Ignorés"):
@@ -94,15 +94,23 @@ def _resume(seance: seances.Seance) -> None:
     console.print(tableau)
     for remarque in seance.remarques:
         console.print(f"[yellow]Remarque :[/] {remarque}")
-    bilan = seance.bilan
     if bilan is not None:
+
+        def partie(nombre_et_mot: str, numeros: tuple[str, ...]) -> str:
+            return f"{len(numeros)} {nombre_et_mot}" + (
+                f" ({' '.join(numeros)})" if numeros else ""
+            )
+
         console.print(
-            f"Registre des anomalies : {len(bilan.nouvelles)} nouvelle(s) "
-            f"{' '.join(bilan.nouvelles)}, {len(bilan.recurrentes)} déjà connue(s) "
-            f"{' '.join(bilan.recurrentes)}, {len(bilan.proposees_verifiees)} proposée(s) "
-            f"« vérifiée » {' '.join(bilan.proposees_verifiees)}".replace("  ", " ")
+            "Registre des anomalies : "
+            + ", ".join(
+                (
+                    partie("nouvelle(s)", bilan.nouvelles),
+                    partie("déjà connue(s)", bilan.recurrentes),
+                    partie("proposée(s) « vérifiée »", bilan.proposees_verifiees),
+                )
+            )
         )
-    console.print(f"Dossier de la séance (scellé) : {seance.dossier}")
 
 
 def _code_de_sortie(seance: seances.Seance) -> int:
@@ -145,10 +153,12 @@ def lancer(
     """Lance une séance de recette : scénarios, preuves, dossier scellé."""
     try:
         tags = _selection(tags, domaine, priorite, profession, exigence, lecture_seule)
-        seance = _executer_seance(profil, cible, phase.lower(), tags, parallele, not sans_video)
+        seance, bilan = _executer_seance(
+            profil, cible, phase.lower(), tags, parallele, not sans_video
+        )
     except RecetteErreur as exc:
         _echouer(exc)
-    _resume(seance)
+    _resume(seance, bilan)
     console.print(f"Rapport : recette rapport {seance.id}")
     raise typer.Exit(_code_de_sortie(seance))
 
@@ -275,8 +285,8 @@ def demo(
                 f"Solution de démonstration (édition {edition.upper()}) : {serveur.url}"
                 + (f" — défauts activés : {', '.join(liste_defauts)}" if liste_defauts else "")
             )
-            seance = _executer_seance(profil.nom, serveur.url, "va", tags, parallele, True)
-        _resume(seance)
+            seance, bilan = _executer_seance(profil.nom, serveur.url, "va", tags, parallele, True)
+        _resume(seance, bilan)
         with console.status("Construction du rapport Allure…"):
             page = allure.generer(
                 RACINE,

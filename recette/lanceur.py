@@ -22,6 +22,7 @@ from recette.erreurs import CibleInjoignable, NavigateurIndisponible, RecetteErr
 from recette.etiquettes import Selection
 from recette.grille import charger_grille
 from recette.grille.features import verifier_tags
+from recette.grille.referentiel import charger_referentiel
 from recette.progression import MARQUE
 from recette.resultats import compter, lire_resultats
 
@@ -85,14 +86,12 @@ def verifier_navigateur_et_comptes(profil: Profil, racine: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
     from recette.adaptateur.solution import Solution
-    from recette.navigateur import ARGUMENTS_CHROMIUM, executable_chromium
+    from recette.navigateur import executable_chromium, lancer_chromium
 
     with sync_playwright() as p:
         executable = executable_chromium(p.chromium.executable_path)
         try:
-            navigateur = p.chromium.launch(
-                headless=True, executable_path=executable, args=ARGUMENTS_CHROMIUM, timeout=30000
-            )
+            navigateur = lancer_chromium(p, timeout=30000)
         except ErreurPlaywright as exc:
             premiere_ligne = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise NavigateurIndisponible(
@@ -126,7 +125,7 @@ def preparer(racine: Path, nom_profil: str, cible: str | None, tags: str | None)
         racine / "features",
         set(grille.exigences),
         set(grille.domaines),
-        _professions(racine),
+        set(charger_referentiel(racine).professions),
         racine,
     )
     selection = Selection(tags)
@@ -147,18 +146,6 @@ def preparer(racine: Path, nom_profil: str, cible: str | None, tags: str | None)
     version = sonder_cible(profil)
     navigateur = verifier_navigateur_et_comptes(profil, racine)
     return Preparation(profil, secrets, version, navigateur, len(retenus))
-
-
-def _professions(racine: Path) -> set[str]:
-    import yaml
-
-    chemin = racine / "fixtures" / "grille" / "professions.yaml"
-    if not chemin.exists():
-        return set()
-    donnees = yaml.safe_load(chemin.read_text(encoding="utf-8"))
-    if isinstance(donnees, dict):
-        donnees = donnees.get("professions", list(donnees))
-    return {str(p) for p in donnees}
 
 
 def _environnement_allure(dossier: Path, seance: seances.Seance) -> None:
@@ -192,7 +179,8 @@ def executer(
     parallele: int = 1,
     video: bool = True,
     sur_evenement: Callable[[dict], None] | None = None,
-) -> seances.Seance:
+) -> tuple[seances.Seance, object]:
+    """Runs and seals the séance; returns it with what the anomaly register made of it."""
     profil = preparation.profil
     seance = seances.creer(seances.dossier_rapports(racine), phase, profil.nom, profil.cible)
     seance.version_cible = preparation.version_cible
@@ -276,8 +264,7 @@ def executer(
         seance.compteurs = compter(lire_resultats(resultats)) if resultats.exists() else {}
         _environnement_allure(seance.dossier, seance)
         seances.sceller(seance, statut, preparation.secrets)
-    seance.bilan = enregistrer_anomalies(racine, seance)
-    return seance
+    return seance, enregistrer_anomalies(racine, seance)
 
 
 def enregistrer_anomalies(racine: Path, seance: seances.Seance):

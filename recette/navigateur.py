@@ -40,6 +40,16 @@ def executable_chromium(chemin_playwright: str | None) -> str | None:
     return found
 
 
+def lancer_chromium(playwright, **options):
+    """The one way the bench starts Chromium (séances, pre-flight checks, benchmarks)."""
+    return playwright.chromium.launch(
+        headless=True,
+        executable_path=executable_chromium(playwright.chromium.executable_path),
+        args=ARGUMENTS_CHROMIUM,
+        **options,
+    )
+
+
 def preparer_ffmpeg() -> Path | None:
     """Playwright records video with its own ffmpeg build, which cannot be downloaded here: link
     Debian's ffmpeg where Playwright looks for it. Returns the path, or None if no ffmpeg exists."""

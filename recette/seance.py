@@ -45,13 +45,10 @@ class Seance:
     selection: dict = field(default_factory=dict)
     compteurs: dict = field(default_factory=dict)
     remarques: list[str] = field(default_factory=list)
-    # What the anomaly register made of the séance (not part of the sealed facts).
-    bilan: object | None = None
 
     def en_dict(self) -> dict:
         donnees = asdict(self)
         donnees.pop("dossier")
-        donnees.pop("bilan")
         return donnees
 
 

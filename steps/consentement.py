@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from pytest_bdd import parsers, then, when
+
+from recette.seance import maintenant
 
 
 @when(parsers.parse('je recueille le consentement de "{patient}" qui accepte le partage'))
@@ -44,7 +43,7 @@ def _verifier_consentement(solution, professionnel, accepte):
     assert etat["accepte"] is accepte, (
         f"Le dossier n'indique pas le partage {mot} : {etat['texte']}"
     )
-    assert etat["date"] == datetime.now(ZoneInfo("Europe/Paris")).date(), (
+    assert etat["date"] == maintenant().date(), (
         f"Date du consentement : {etat['date']}, attendu aujourd'hui."
     )
     assert professionnel in etat["texte"], f"Recueilli par : « {etat['texte']} »."

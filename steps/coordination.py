@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import allure
 from pytest_bdd import given, parsers, then, when
 
-PARIS = ZoneInfo("Europe/Paris")
+from recette.seance import maintenant
 
 
 def _creneau_libre() -> tuple:
     """A weekday slot far ahead, drawn at random so that reruns and parallel workers do not
     collide on the same appointment."""
     tirage = random.SystemRandom()
-    jour = datetime.now(PARIS).date() + timedelta(days=tirage.randint(60, 700))
+    jour = maintenant().date() + timedelta(days=tirage.randint(60, 700))
     while jour.weekday() >= 5:
         jour += timedelta(days=1)
     heure = f"{tirage.randint(8, 17):02d}:{tirage.choice((0, 15, 30, 45)):02d}"
@@ -82,7 +81,7 @@ def double_reservation_refusee(solution):
 def confier_tache(solution, contexte, personne):
     titre = f"Renouveler le pansement de Claire Martin ({secrets.token_hex(3)})"
     contexte.update(tache=titre, assignee=personne)
-    echeance = datetime.now(PARIS).date() + timedelta(days=2)
+    echeance = maintenant().date() + timedelta(days=2)
     solution.creer_tache(titre, personne, echeance)
     assert solution.confirmation(), f"Tâche refusée : {solution.erreurs_du_formulaire()}"
 

@@ -10,12 +10,10 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from playwright.sync_api import Locator, Page
-from playwright.sync_api import TimeoutError as DelaiDepasse
 
 from recette.adaptateur.profil import CHAMPS_PATIENT, Compte, Profil
 from recette.erreurs import RecetteErreur
 
-MODES = ("carte", "mot de passe")
 _DATE_FR = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
 
 
@@ -45,6 +43,10 @@ def _date_iso(valeur: str) -> str:
 class _SansCapture:
     """Pre-flight checks run without evidence: nothing to pause."""
 
+    def __init__(self, page: Page):
+        self.page = page
+        self.secrets: set[str] = set()
+
     def suspendre_trace(self) -> None:
         pass
 
@@ -62,9 +64,7 @@ class Solution:
 
     @classmethod
     def sans_capture(cls, page: Page, profil: Profil, racine: Path | None = None) -> Solution:
-        capture = _SansCapture()
-        capture.page = page
-        return cls(capture, profil, racine)
+        return cls(_SansCapture(page), profil, racine)
 
     # ----------------------------------------------------------------- vocabulary and screen
     def mot(self, cle: str) -> str:
@@ -155,7 +155,7 @@ class Solution:
                 "connexion.bouton_mot_de_passe",
             )
         # Nothing of what follows may reach a trace: the secret typed, the form posted.
-        getattr(self.capture, "secrets", set()).add(secret)
+        self.capture.secrets.add(secret)
         self.capture.suspendre_trace()
         try:
             champ_secret.fill(secret)
@@ -574,12 +574,3 @@ class Solution:
                 if entete in fonctions
             }
         return matrice
-
-
-def aujourd_hui_paris() -> date:
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Europe/Paris")).date()
-
-
-__all__ = ["Solution", "MODES", "IdentifiantsRefuses", "OperationImpossible", "DelaiDepasse"]
