@@ -1,4 +1,5 @@
-"""Command line: python -m demo_solution --edition a|b --defauts x,y --port P --base FILE."""
+"""Command line: python -m demo_solution --edition a|b --defauts x,y --port P --base FILE
+[--reinitialiser] [--vide]."""
 
 import argparse
 import sys
@@ -38,6 +39,12 @@ def main(argv=None) -> int:
         action="store_true",
         help="recréer la base et son jeu de données même si le fichier existe",
     )
+    analyseur.add_argument(
+        "--vide",
+        action="store_true",
+        help="à la création de la base : seulement les comptes et les habilitations, sans "
+        "patients (base de départ d'une reprise de données)",
+    )
     arguments = analyseur.parse_args(argv)
     try:
         edition = lire_edition(arguments.edition)
@@ -45,7 +52,14 @@ def main(argv=None) -> int:
     except ParametreInvalide as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
-    serve(edition, defauts, arguments.base, arguments.port, arguments.reinitialiser)
+    serve(
+        edition,
+        defauts,
+        arguments.base,
+        arguments.port,
+        arguments.reinitialiser,
+        vide=arguments.vide,
+    )
     return 0
 
 

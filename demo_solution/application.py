@@ -139,6 +139,7 @@ def create_app(
     defauts=(),
     db_path: str | os.PathLike | None = None,
     reinitialiser: bool = False,
+    vide: bool = False,
 ) -> Flask:
     """Build the demo application; create and seed the SQLite base when it is new."""
     edition = lire_edition(edition)
@@ -146,7 +147,7 @@ def create_app(
     if db_path is None:
         db_path = Path(tempfile.mkdtemp(prefix="msp-demo-")) / "msp-demo.sqlite"
     db_path = Path(db_path)
-    preparer_base(db_path, reinitialiser=reinitialiser)
+    preparer_base(db_path, reinitialiser=reinitialiser, vide=vide)
     connexion = connecter(db_path)
     try:
         appliquer_secrets(connexion)

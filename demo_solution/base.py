@@ -135,8 +135,12 @@ def _schema_present(db: sqlite3.Connection) -> bool:
     return ligne is not None
 
 
-def preparer_base(chemin: str | os.PathLike, reinitialiser: bool = False) -> bool:
-    """Create schema and demo data when needed; return True when the base was (re)seeded."""
+def preparer_base(
+    chemin: str | os.PathLike, reinitialiser: bool = False, vide: bool = False
+) -> bool:
+    """Create schema and demo data when needed; return True when the base was (re)seeded.
+
+    ``vide`` only matters when the base is created: accounts and permissions, no patients."""
     from .jeu_de_donnees import peupler
 
     chemin = Path(chemin)
@@ -154,7 +158,7 @@ def preparer_base(chemin: str | os.PathLike, reinitialiser: bool = False) -> boo
             for instruction in SCHEMA.split(";"):
                 if instruction.strip():
                     db.execute(instruction)
-            peupler(db)
+            peupler(db, vide=vide)
         return True
     finally:
         db.close()

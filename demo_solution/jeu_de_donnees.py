@@ -177,8 +177,11 @@ def _courriel(prenom: str, nom: str) -> str:
     return f"{simple(prenom)}.{simple(nom)}@exemple.fr"
 
 
-def peupler(db: sqlite3.Connection, aujourd_hui: dt.date | None = None) -> None:
-    """Insert every demo row; the caller holds the transaction."""
+def peupler(db: sqlite3.Connection, aujourd_hui: dt.date | None = None, vide: bool = False) -> None:
+    """Insert every demo row; the caller holds the transaction.
+
+    ``vide``: accounts and permission matrix only, no patient nor activity (the empty base a
+    reprise starts from)."""
     aujourd_hui = aujourd_hui or dt.date.today()
     rng = random.Random(GRAINE)
 
@@ -191,6 +194,8 @@ def peupler(db: sqlite3.Connection, aujourd_hui: dt.date | None = None) -> None:
     for role in ROLES:
         for fonction, droit in zip(FONCTIONS, MATRICE[role], strict=True):
             _inserer(db, "habilitations", role=role, fonction=fonction, droit=droit)
+    if vide:
+        return
 
     durand, moreau = ids["dr.durand"], ids["dr.moreau"]
     traitant_durand = ("Dr Paul Durand", "médecin généraliste", "médecin traitant")

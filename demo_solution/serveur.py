@@ -24,13 +24,14 @@ def serve(
     port: int = 0,
     reinitialiser: bool = False,
     annoncer: Callable[[str], None] | None = None,
+    vide: bool = False,
 ) -> None:
     """Block serving on 127.0.0.1; ``port=0`` lets the OS choose a free port.
 
     Once listening, ``annoncer`` receives the base URL (default: one line on stdout, which
     the bench and the tests read to find the port).
     """
-    app = create_app(edition, defauts, db_path, reinitialiser=reinitialiser)
+    app = create_app(edition, defauts, db_path, reinitialiser=reinitialiser, vide=vide)
     # Under the bench's load tests a queued request is normal, not worth a warning line each.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     serveur = create_server(app, host=HOTE, port=port, threads=16)

@@ -24,7 +24,8 @@ def slug(texte: str, longueur: int = 80) -> str:
 
 @dataclass
 class Capture:
-    """One scenario's browser context and the files it leaves in `dossier`."""
+    """One scenario's browser context and the files it leaves in `dossier`: the trace always;
+    on failure a screenshot, the video and the network log (HAR)."""
 
     contexte: BrowserContext
     page: Page
@@ -42,6 +43,9 @@ class Capture:
             "viewport": TAILLE_ECRAN,
             "locale": "fr-FR",
             "timezone_id": "Europe/Paris",
+            # The network log a vendor replays a failure from; bodies left out to stay small.
+            "record_har_path": str(dossier_video / "reseau.har"),
+            "record_har_content": "omit",
         }
         if video:
             options["record_video_dir"] = str(dossier_video)
@@ -92,6 +96,12 @@ class Capture:
         for trace in traces:
             masquer_fichier(trace, self.secrets)
         gardes.extend(traces)
+        har = self.dossier_video / "reseau.har"
+        if echec and har.exists():
+            cible = self.dossier / "reseau.har"
+            shutil.move(har, cible)
+            masquer_fichier(cible, self.secrets)
+            gardes.append(cible)
         if video is not None:
             source = Path(video.path())
             if echec and source.exists():

@@ -399,6 +399,63 @@ def anomalies_clore(numero: str, auteur: Annotated[str, AUTEUR]):
     _changer("changer_statut", numero, auteur, vers="close")
 
 
+def _secrets_connus(nom_profil: str) -> set[str]:
+    """The secrets of a profile that this machine knows (to keep them out of a pack)."""
+    from recette.adaptateur.profil import charger_profil
+    from recette.secrets import SecretManquant, resoudre
+
+    valeurs = set()
+    for variable in charger_profil(nom_profil, RACINE).variables_secretes:
+        try:
+            valeurs.add(resoudre(variable, RACINE))
+        except SecretManquant:
+            pass
+    return valeurs
+
+
+@anomalies_app.command("paquet")
+def anomalies_paquet(
+    numero: Annotated[str, typer.Argument(help="ANO-AAAA-NNNN")],
+    sortie: Annotated[Path | None, typer.Option(help="Dossier où écrire le zip.")] = None,
+):
+    """Construit le paquet de reproduction d'une anomalie (zip lisible sans le banc)."""
+    from recette.anomalies.paquet import construire_paquet
+
+    try:
+        with _registre() as registre:
+            occurrences = registre.voir(numero).occurrences
+            profils = {seances.charger(_rapports(), o.seance)[1]["profil"] for o in occurrences}
+            secrets = set().union(*(_secrets_connus(p) for p in profils))
+            chemin = construire_paquet(
+                RACINE, registre, numero, sortie or _rapports() / "paquets", secrets
+            )
+    except RecetteErreur as exc:
+        _echouer(exc)
+    console.print(f"Paquet de reproduction : {chemin} ({chemin.stat().st_size // 1024} Kio)")
+
+
+@app.command()
+def rejouer(
+    paquet: Annotated[Path, typer.Argument(help="Paquet de reproduction (ANO-….zip).")],
+    cible: Annotated[str | None, typer.Option(help="Adresse de l'environnement à tester.")] = None,
+    profil: Annotated[
+        str | None, typer.Option(help="Profil fournisseur de cet environnement.")
+    ] = None,
+):
+    """Rejoue le scénario d'un paquet : « reproduite » ou « non reproduite », avec preuves."""
+    from recette.rejeu import rejouer as rejouer_paquet
+
+    try:
+        with console.status("Rejeu du scénario…"):
+            rejeu = rejouer_paquet(RACINE, paquet, profil, cible)
+    except RecetteErreur as exc:
+        _echouer(exc)
+    verdict = "[red]reproduite[/]" if rejeu.reproduite else "[green]non reproduite[/]"
+    console.print(f"Anomalie {rejeu.numero} : {verdict}")
+    console.print(f"Nouvelles preuves (séance scellée) : {rejeu.seance.dossier}")
+    raise typer.Exit(CODE_ECHECS if rejeu.reproduite else 0)
+
+
 grille_app = typer.Typer(help="La grille des fonctionnalités : import, squelettes, couverture.")
 app.add_typer(grille_app, name="grille")
 

@@ -66,3 +66,17 @@ class PivotInvalide(RecetteErreur):
 class RegistreAnomaliesErreur(RecetteErreur):
     """The anomaly register refuses an operation (unknown anomaly, forbidden status change,
     database of an unknown version…)."""
+
+
+class DocumentImpossible(RecetteErreur):
+    """A document (PV, fiche, register, avis) cannot be derived from what the bench holds: the
+    séance is not recorded in the register, the register is missing…"""
+
+
+class ProductionProtegee(RecetteErreur):
+    """The bench refuses to write (fictitious data, an import) into a production profile."""
+
+
+class EchangeImpossible(RecetteErreur):
+    """An exchange of data files with the solution (login, import, export) failed; the message
+    names the step and the address, never a secret."""

@@ -40,6 +40,7 @@ class Interruption(Exception):
 @dataclass
 class Preparation:
     profil: Profil
+    dossier_features: Path
     secrets: set[str]
     version_cible: dict
     navigateur: dict
@@ -117,12 +118,21 @@ def verifier_navigateur_et_comptes(profil: Profil, racine: Path) -> dict:
     return infos
 
 
-def preparer(racine: Path, nom_profil: str, cible: str | None, tags: str | None) -> Preparation:
+def preparer(
+    racine: Path,
+    nom_profil: str,
+    cible: str | None,
+    tags: str | None,
+    dossier_features: Path | None = None,
+) -> Preparation:
+    """`dossier_features` is the campaign's `features/` unless a replay brings its own (it must
+    lie under `racine`, where conftest.py applies)."""
+    dossier_features = dossier_features or racine / "features"
     profil = charger_profil(nom_profil, racine).avec_cible(cible)
     secrets = resoudre_secrets(profil, racine)
     grille = charger_grille(racine)
     scenarios = verifier_tags(
-        racine / "features",
+        dossier_features,
         set(grille.exigences),
         set(grille.domaines),
         set(charger_referentiel(racine).professions),
@@ -145,7 +155,7 @@ def preparer(racine: Path, nom_profil: str, cible: str | None, tags: str | None)
         )
     version = sonder_cible(profil)
     navigateur = verifier_navigateur_et_comptes(profil, racine)
-    return Preparation(profil, secrets, version, navigateur, len(retenus))
+    return Preparation(profil, dossier_features, secrets, version, navigateur, len(retenus))
 
 
 def _environnement_allure(dossier: Path, seance: seances.Seance) -> None:
@@ -182,7 +192,9 @@ def executer(
 ) -> tuple[seances.Seance, object]:
     """Runs and seals the séance; returns it with what the anomaly register made of it."""
     profil = preparation.profil
-    seance = seances.creer(seances.dossier_rapports(racine), phase, profil.nom, profil.cible)
+    rapports = seances.dossier_rapports(racine)
+    seances.recuperer_interrompues(rapports, preparation.secrets)
+    seance = seances.creer(rapports, phase, profil.nom, profil.cible)
     seance.version_cible = preparation.version_cible
     seance.navigateur = preparation.navigateur
     seance.selection = {
@@ -195,7 +207,7 @@ def executer(
         sys.executable,
         "-m",
         "pytest",
-        str(racine / "features"),
+        str(preparation.dossier_features),
         "-p",
         "no:locust",
         "-p",

@@ -18,6 +18,7 @@ from recette.erreurs import SeanceInvalide
 
 PARIS = ZoneInfo("Europe/Paris")
 FICHIER_SEANCE = "seance.json"
+PROCESSUS = ".processus"
 EN_COURS = ".en-cours"
 PHASES = ("va", "vsr")
 
@@ -73,6 +74,8 @@ def creer(racine_rapports: Path, phase: str, profil: str, cible: str) -> Seance:
     identifiant = nouvel_id(phase, profil, debut, existants)
     dossier = racine_rapports / EN_COURS / identifiant
     dossier.mkdir()
+    # Who runs it: a later run can tell a séance killed outright from one still running.
+    (dossier / PROCESSUS).write_text(str(os.getpid()), encoding="utf-8")
     return Seance(
         id=identifiant,
         phase=phase,
@@ -93,6 +96,7 @@ def sceller(seance: Seance, statut: str, secrets: set[str]) -> Path:
     """Mask, write seance.json, hash everything, move into place, make read-only."""
     seance.statut = statut
     seance.fin = maintenant().isoformat()
+    (seance.dossier / PROCESSUS).unlink(missing_ok=True)
     masques = preuves.masquer_dossier(seance.dossier, secrets)
     if masques:
         seance.remarques.append(
@@ -107,6 +111,47 @@ def sceller(seance: Seance, statut: str, secrets: set[str]) -> Path:
         if chemin.is_file():
             chemin.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     return final
+
+
+def _vivant(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recuperer_interrompues(racine_rapports: Path, secrets: set[str]) -> list[Path]:
+    """Séances left in `.en-cours` by a process that died without a word (SIGKILL, power cut)
+    are sealed as « interrompue » with what they had recorded: nothing is lost or half-written."""
+    en_cours = racine_rapports / EN_COURS
+    recuperees = []
+    if not en_cours.exists():
+        return recuperees
+    for dossier in sorted(p for p in en_cours.iterdir() if p.is_dir()):
+        marque = dossier / PROCESSUS
+        try:
+            pid = int(marque.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pid = 0
+        if pid and _vivant(pid):
+            continue
+        phase, profil = dossier.name.split("-", 1)[0].lower(), dossier.name.split("-", 3)[-1]
+        seance = Seance(
+            id=dossier.name,
+            phase=phase if phase in PHASES else "va",
+            profil=profil,
+            cible="",
+            debut=datetime.fromtimestamp(dossier.stat().st_mtime, PARIS).isoformat(),
+            dossier=dossier,
+        )
+        seance.remarques.append(
+            "Séance retrouvée inachevée (processus arrêté) : scellée en l'état."
+        )
+        recuperees.append(sceller(seance, "interrompue", secrets))
+    return recuperees
 
 
 def abandonner(seance: Seance) -> None:
