@@ -262,6 +262,9 @@ def demo(
     ] = "a",
     tags: Annotated[str | None, typer.Option(help="Sélection de scénarios.")] = None,
     parallele: Annotated[int, typer.Option(min=1, max=8, help="Scénarios en parallèle.")] = 1,
+    sans_reprise: Annotated[
+        bool, typer.Option("--sans-reprise", help="Ne pas charger ni vérifier le jeu de recette.")
+    ] = False,
 ):
     """Démarre la solution de démonstration, y joue une séance de VA, construit le rapport,
     arrête la solution et indique où regarder."""
@@ -285,8 +288,14 @@ def demo(
                 f"Solution de démonstration (édition {edition.upper()}) : {serveur.url}"
                 + (f" — défauts activés : {', '.join(liste_defauts)}" if liste_defauts else "")
             )
+            reprise = None if sans_reprise else _charger_jeu_de_recette(profil.nom, serveur.url)
             seance, bilan = _executer_seance(profil.nom, serveur.url, "va", tags, parallele, True)
         _resume(seance, bilan)
+        if reprise is not None:
+            couleur = "green" if reprise.conforme else "red"
+            console.print(
+                f"Reprise du jeu de recette : [{couleur}]{reprise.verdict}[/] — {reprise.html}"
+            )
         with console.status("Construction du rapport Allure…"):
             page = allure.generer(
                 RACINE,
@@ -397,6 +406,22 @@ def anomalies_transmettre(numero: str, auteur: Annotated[str, AUTEUR]):
 def anomalies_clore(numero: str, auteur: Annotated[str, AUTEUR]):
     """Clôt une anomalie vérifiée."""
     _changer("changer_statut", numero, auteur, vers="close")
+
+
+def _charger_jeu_de_recette(nom_profil: str, url: str):
+    """The demo is filled with the recette dataset (fixed seed) through its own import, and the
+    reprise is verified: the same check a centre runs on its vendor's initial load."""
+    from recette.environnement import remplir_environnement
+    from recette.reprise import verifier_reprise
+
+    with console.status("Chargement du jeu de recette par l'import de la solution…"):
+        chargement = remplir_environnement(RACINE, nom_profil, "recette", url, 42)
+    console.print(
+        f"Jeu de recette : {chargement.patients_importes} patient(s) importé(s), "
+        f"{len(chargement.rejets)} ligne(s) rejetée(s)"
+    )
+    with console.status("Vérification de la reprise…"):
+        return verifier_reprise(RACINE, chargement.dossier, nom_profil, url)
 
 
 def _secrets_connus(nom_profil: str) -> set[str]:
@@ -552,6 +577,75 @@ def donnees_generer(
         if False
         else f"Fichiers pivots écrits dans {sortie}"
     )
+
+
+@donnees_app.command("environnement")
+def donnees_environnement(
+    profil: Annotated[str, typer.Option(help="Profil fournisseur de l'environnement à remplir.")],
+    jeu: Annotated[str, typer.Option(help="Jeu de données : formation ou recette.")] = "formation",
+    cible: Annotated[str | None, typer.Option(help="Adresse de l'environnement.")] = None,
+    graine: Annotated[int, typer.Option(help="Graine du jeu de données.")] = 42,
+):
+    """Remplit un environnement de formation ou de recette par l'import de la solution
+    (sans doublon si on relance ; refusé sur un profil de production)."""
+    from recette.environnement import remplir_environnement
+
+    try:
+        with console.status(f"Génération et import du jeu « {jeu} »…"):
+            bilan = remplir_environnement(RACINE, profil, jeu, cible, graine)
+    except RecetteErreur as exc:
+        _echouer(exc)
+    console.print(
+        f"{bilan.patients_importes} patient(s) importé(s), {bilan.deja_presents} déjà présent(s), "
+        f"{len(bilan.rejets)} ligne(s) rejetée(s) ; fichiers pivots : {bilan.dossier}"
+    )
+
+
+reprise_app = typer.Typer(help="Reprise des données et réversibilité.")
+app.add_typer(reprise_app, name="reprise")
+
+
+def _rapport_controle(rapport, nom: str) -> None:
+    couleur = "green" if rapport.conforme else "red"
+    console.print(f"{nom} : [{couleur}]{rapport.verdict}[/]")
+    for code, numero in sorted(rapport.anomalies.items()):
+        console.print(f"  anomalie {numero} ({code})")
+    console.print(f"Rapport : {rapport.html}")
+    console.print(f"Classeur : {rapport.xlsx}")
+    if not rapport.conforme:
+        raise typer.Exit(CODE_ECHECS)
+
+
+@reprise_app.command("verifier")
+def reprise_verifier(
+    pivot: Annotated[Path, typer.Option(help="Dossier des fichiers pivots chargés.")],
+    profil: Annotated[str, typer.Option(help="Profil fournisseur.")],
+    cible: Annotated[str | None, typer.Option(help="Adresse de la solution.")] = None,
+):
+    """Compare les fichiers pivots à ce que la solution contient après import."""
+    from recette.reprise import verifier_reprise
+
+    try:
+        rapport = verifier_reprise(RACINE, pivot, profil, cible)
+    except RecetteErreur as exc:
+        _echouer(exc)
+    _rapport_controle(rapport, "Reprise")
+
+
+@reprise_app.command("reversibilite")
+def reprise_reversibilite(
+    pivot: Annotated[Path, typer.Option(help="Dossier des fichiers pivots chargés.")],
+    profil: Annotated[str, typer.Option(help="Profil fournisseur.")],
+    cible: Annotated[str | None, typer.Option(help="Adresse de la solution.")] = None,
+):
+    """Vérifie l'export complet de la solution contre les données chargées."""
+    from recette.reprise import verifier_reversibilite
+
+    try:
+        rapport = verifier_reversibilite(RACINE, pivot, profil, cible)
+    except RecetteErreur as exc:
+        _echouer(exc)
+    _rapport_controle(rapport, "Réversibilité")
 
 
 if __name__ == "__main__":

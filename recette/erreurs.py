@@ -80,3 +80,12 @@ class ProductionProtegee(RecetteErreur):
 class EchangeImpossible(RecetteErreur):
     """An exchange of data files with the solution (login, import, export) failed; the message
     names the step and the address, never a secret."""
+
+
+class ChargeRefusee(RecetteErreur):
+    """A load the bench must not send: host not allowed by the profile, production target,
+    users, duration or injector processes beyond the bench's limits."""
+
+
+class ChargeImpossible(RecetteErreur):
+    """A load test cannot run: an account is refused, the load injector fails or overruns."""
