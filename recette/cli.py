@@ -303,9 +303,11 @@ def demo(
                 _dossier_documents(seance.id) / "rapport-allure",
                 f"Recette VA — {seance.id}",
             )
+        _documents(seance.id, paquets=True)
     except RecetteErreur as exc:
         _echouer(exc)
     console.print("\n[bold]Où regarder :[/]")
+    console.print(f"  • PV de VA proposé : {_dossier_documents(seance.id) / 'pv-va.pdf'}")
     console.print(f"  • Rapport Allure (ouvrir dans un navigateur) : {page}")
     console.print(f"  • Preuves scellées de la séance : {seance.dossier}")
     console.print(f"  • Vérifier l'intégrité : recette verifier {seance.id}")
@@ -402,6 +404,17 @@ def anomalies_transmettre(numero: str, auteur: Annotated[str, AUTEUR]):
     _changer("transmettre", numero, auteur)
 
 
+@anomalies_app.command("statut")
+def anomalies_statut(
+    numero: str,
+    vers: Annotated[str, typer.Option(help="contournée, corrigée, vérifiée, rejetée…")],
+    auteur: Annotated[str, AUTEUR],
+    commentaire: Annotated[str | None, typer.Option(help="Commentaire tracé.")] = None,
+):
+    """Fait avancer une anomalie dans son cycle de vie (transitions du contrat seulement)."""
+    _changer("changer_statut", numero, auteur, vers=vers, commentaire=commentaire)
+
+
 @anomalies_app.command("clore")
 def anomalies_clore(numero: str, auteur: Annotated[str, AUTEUR]):
     """Clôt une anomalie vérifiée."""
@@ -422,6 +435,55 @@ def _charger_jeu_de_recette(nom_profil: str, url: str):
     )
     with console.status("Vérification de la reprise…"):
         return verifier_reprise(RACINE, chargement.dossier, nom_profil, url)
+
+
+def _documents(identifiant: str, paquets: bool) -> None:
+    """PV and friends for a séance, with the proposed decision and its reasons; optionally a
+    reproduction pack for each open anomaly of the séance."""
+    from recette.anomalies.paquet import construire_paquet
+    from recette.documents.faits import rassembler_faits
+    from recette.documents.produire import produire_documents
+
+    with console.status("Documents : PV, registre, fiches anomalie…"):
+        faits = rassembler_faits(RACINE, identifiant)
+        ecrits = produire_documents(RACINE, identifiant, faits=faits)
+    verdict = faits.verdict
+    console.print(f"Décision proposée : [bold]{verdict.decision.libelle}[/]")
+    for motif in verdict.motifs[:6]:
+        console.print(f"  • {motif}")
+    if len(verdict.motifs) > 6:
+        console.print(f"  … et {len(verdict.motifs) - 6} autre(s) motif(s) : voir le PV.")
+    for reserve in verdict.reserves:
+        console.print(f"  réserve {reserve.numero} à lever avant le {reserve.echeance:%d/%m/%Y}")
+    dossier = _dossier_documents(identifiant)
+    console.print(f"Documents ({len(ecrits)}) : {dossier}")
+    for nom in ecrits:
+        if nom.endswith(".pdf") or nom.startswith("registre"):
+            console.print(f"  {nom}")
+    if not paquets:
+        return
+    secrets = _secrets_connus(faits.solution.profil)
+    ouvertes = [a.numero for a in faits.ouvertes]
+    with console.status("Paquets de reproduction…"), _registre() as registre:
+        for numero in ouvertes:
+            construire_paquet(RACINE, registre, numero, dossier / "paquets", secrets)
+    if ouvertes:
+        console.print(f"Paquets de reproduction ({len(ouvertes)}) : {dossier / 'paquets'}")
+
+
+@app.command()
+def pv(
+    seance: Annotated[str, typer.Argument(help="Identifiant de la séance.")],
+    paquets: Annotated[
+        bool, typer.Option("--paquets", help="Aussi un paquet de reproduction par anomalie.")
+    ] = False,
+):
+    """PV de recette, registre, fiches anomalie, reporting, avis : dérivés de la séance."""
+    try:
+        dossier, _ = seances.charger(_rapports(), seance)
+        _documents(dossier.name, paquets)
+    except RecetteErreur as exc:
+        _echouer(exc)
 
 
 def _secrets_connus(nom_profil: str) -> set[str]:

@@ -26,9 +26,11 @@ from pathlib import Path
 import yaml
 
 from recette import seance as seances
+from recette.adaptateur.profil import chemin_profil
 from recette.anomalies import Anomalie, Fiche, Registre, chemin_registre
 from recette.anomalies.modele import DOMAINE_INCONNU
 from recette.contrat import Contrat, charger_contrat
+from recette.delais import moment_en_francais
 from recette.erreurs import DocumentImpossible, ProfilInvalide, SeanceInvalide
 from recette.grille import charger_grille, charger_referentiel
 from recette.grille.couverture import (
@@ -47,6 +49,7 @@ from recette.verdicts import (
     Faits,
     Phase,
     ResultatExigence,
+    StatutAnomalie,
     Verdict,
     proposer_verdict,
 )
@@ -128,6 +131,9 @@ class FaitsDocument:
     manifeste_sha256: str
     fichiers_preuves: int  # files listed by the manifest
     contrat: Contrat = field(repr=False)
+    # Requirements of the phase the profile puts out of this recette's scope, with the reason.
+    hors_perimetre: tuple[tuple[str, str, str], ...] = ()
+    motif_hors_perimetre: str = ""
 
     @property
     def anomalies(self) -> tuple[Anomalie, ...]:
@@ -191,6 +197,7 @@ def rassembler_faits(
 
     referentiel = charger_referentiel(racine)
     grille = _perimetre(charger_grille(racine), phase)
+    grille, hors_perimetre, motif = _perimetre_du_profil(racine, donnees, grille)
     fiches = _fiches_de_la_phase(racine, seance_id, phase, debut, contrat)
     ouvertes: dict[str, list[str]] = {}
     for f in fiches:
@@ -221,7 +228,7 @@ def rassembler_faits(
         phase=phase,
         dossier=dossier,
         dossier_rapports=racine_rapports,
-        organisation=_organisation(racine),
+        organisation=organisation_de(racine),
         solution=_solution(racine, donnees),
         debut=debut,
         fin=fin,
@@ -253,7 +260,34 @@ def rassembler_faits(
         manifeste_sha256=empreinte_manifeste(dossier),
         fichiers_preuves=len(lire_manifeste(dossier)),
         contrat=contrat,
+        hors_perimetre=hors_perimetre,
+        motif_hors_perimetre=motif,
     )
+
+
+def statut_au(fiche: Fiche, moment: datetime) -> StatutAnomalie | None:
+    """The anomaly's status at ``moment``, replayed from its history; None if not yet created."""
+    if fiche.anomalie.cree_le > moment:
+        return None
+    statut = StatutAnomalie.OUVERTE
+    for evenement in fiche.historique:
+        if evenement.date > moment:
+            break
+        if evenement.vers is not None:
+            statut = evenement.vers
+    return statut
+
+
+def constats(verdict: Verdict) -> tuple[str, ...]:
+    """The verdict's reasons without the two sentences that restate an ajournement's deadlines:
+    documents show those deadlines in a table of their own."""
+    if verdict.echeances is None:
+        return verdict.motifs
+    dates = (
+        moment_en_francais(verdict.echeances.contestation),
+        moment_en_francais(verdict.echeances.nouvelle_recette_au_plus_tard),
+    )
+    return tuple(m for m in verdict.motifs if not any(d in m for d in dates))
 
 
 def seances_suivantes(racine: Path, faits: FaitsDocument) -> list[str]:
@@ -289,13 +323,38 @@ def _perimetre(grille: Grille, phase: Phase) -> Grille:
     return Grille(retenues, grille.domaines, grille.fichier, grille.avertissements)
 
 
+def _perimetre_du_profil(
+    racine: Path, donnees: dict, grille: Grille
+) -> tuple[Grille, tuple[tuple[str, str, str], ...], str]:
+    """The profile may narrow the scope to the requirements its campaign's scenarios cite
+    (`perimetre: {mode: scenarios, motif: …}`): the others are listed in the PV as « hors
+    périmètre », with the reason, instead of silently adjourning every séance. The default,
+    for a real vendor, is the whole grid."""
+    try:
+        contenu = yaml.safe_load(
+            chemin_profil(str(donnees.get("profil", "")), racine).read_text(encoding="utf-8")
+        )
+    except (ProfilInvalide, OSError, yaml.YAMLError):
+        return grille, (), ""
+    perimetre = (contenu or {}).get("perimetre") or {}
+    if perimetre.get("mode", "grille") != "scenarios":
+        return grille, (), ""
+    citees = {e for s in lire_features(racine / "features") if not s.a_ecrire for e in s.exigences}
+    retenues = {i: e for i, e in grille.exigences.items() if i in citees}
+    exclues = tuple((e.id, e.libelle, e.domaine) for e in grille if e.id not in citees)
+    motif = str(perimetre.get("motif", "hors du périmètre de cette recette"))
+    return Grille(retenues, grille.domaines, grille.fichier, grille.avertissements), exclues, motif
+
+
 def _resultat_exigence(ligne) -> ResultatExigence:
     resultat = _RESULTAT_DU_STATUT.get(ligne.statut, ResultatVerdict.NON_ECRIT)
+    # A scenario the séance ran covers its requirement, even if the features changed since.
+    couverte = ligne.couverte or ligne.statut in (REUSSI, ECHOUE, INCOMPLET)
     return ResultatExigence(
         identifiant=ligne.exigence.id,
         priorite=ligne.exigence.priorite,
         domaine=ligne.exigence.domaine,
-        couverte=ligne.couverte,
+        couverte=couverte,
         resultat=resultat,
     )
 
@@ -363,26 +422,23 @@ def _seances_de_la_phase(
     return tuple(sorted(retenues, key=lambda s: (s.debut.isoformat() if s.debut else "", s.id)))
 
 
-def _organisation(racine: Path) -> str:
-    """The buyer's name, from the data fixture of the health centre being tested."""
+def organisation_de(racine: Path) -> str:
+    """The buyer's name, from the data fixture of the health centre being tested
+    (fixtures/donnees/centre.yaml, key « nom »)."""
     chemin = racine / "fixtures" / "donnees" / "centre.yaml"
     try:
         donnees = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return ORGANISATION_INCONNUE
-    return (
-        str(donnees.get("nom") or ORGANISATION_INCONNUE)
-        if isinstance(donnees, dict)
-        else (ORGANISATION_INCONNUE)
-    )
+    if not isinstance(donnees, dict):
+        return ORGANISATION_INCONNUE
+    return str(donnees.get("nom") or ORGANISATION_INCONNUE)
 
 
 def _solution(racine: Path, donnees: dict) -> Solution:
     profil = str(donnees.get("profil", ""))
     libelle = profil
     try:
-        from recette.adaptateur.profil import chemin_profil
-
         contenu = yaml.safe_load(chemin_profil(profil, racine).read_text(encoding="utf-8"))
         if isinstance(contenu, dict) and contenu.get("libelle"):
             libelle = str(contenu["libelle"])

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from recette.anomalies import cycle
 from recette.delais import date_en_francais, moment_en_francais
@@ -96,6 +97,12 @@ def iso(moment: datetime | None) -> str:
     return moment.isoformat() if moment else ""
 
 
+def chaine_css(texte: str) -> Markup:
+    """A CSS string for a page footer: quoted, escaped, and unable to close the style element."""
+    echappe = str(texte).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    return Markup(f'"{echappe}"')
+
+
 @lru_cache(maxsize=1)
 def environnement() -> Environment:
     env = Environment(
@@ -113,6 +120,7 @@ def environnement() -> Environment:
         pourcent=pourcent,
         statut=libelle_statut,
         iso=iso,
+        css=chaine_css,
     )
     env.globals.update(nombre=nombre)
     return env
