@@ -265,6 +265,10 @@ def demo(
     sans_reprise: Annotated[
         bool, typer.Option("--sans-reprise", help="Ne pas charger ni vérifier le jeu de recette.")
     ] = False,
+    sans_charge: Annotated[
+        bool, typer.Option("--sans-charge", help="Sans le contrôle des temps de réponse.")
+    ] = False,
+    duree_charge: Annotated[str, typer.Option(help="Durée du contrôle de charge.")] = "30s",
 ):
     """Démarre la solution de démonstration, y joue une séance de VA, construit le rapport,
     arrête la solution et indique où regarder."""
@@ -290,7 +294,17 @@ def demo(
             )
             reprise = None if sans_reprise else _charger_jeu_de_recette(profil.nom, serveur.url)
             seance, bilan = _executer_seance(profil.nom, serveur.url, "va", tags, parallele, True)
-        _resume(seance, bilan)
+            _resume(seance, bilan)
+            if not sans_charge:
+                _verifier_charge(
+                    profil.nom,
+                    serveur.url,
+                    _duree(duree_charge),
+                    10,
+                    0,
+                    True,
+                    _dossier_documents(seance.id) / "performances",
+                )
         if reprise is not None:
             couleur = "green" if reprise.conforme else "red"
             console.print(
@@ -484,6 +498,79 @@ def pv(
         _documents(dossier.name, paquets)
     except RecetteErreur as exc:
         _echouer(exc)
+
+
+def _duree(texte: str) -> float:
+    """« 30s », « 5m », « 90 » (seconds)."""
+    texte = texte.strip().lower()
+    facteur = {"s": 1, "m": 60, "h": 3600}.get(texte[-1:], None)
+    nombre = texte[:-1] if facteur else texte
+    try:
+        return float(nombre.replace(",", ".")) * (facteur or 1)
+    except ValueError:
+        raise RecetteErreur(
+            f"Durée « {texte} » illisible : écrivez par exemple 30s, 5m ou 90."
+        ) from None
+
+
+def _p95(ligne, source: str) -> str:
+    chiffre = ligne.chiffres.get(source)
+    return "—" if not chiffre or chiffre.p95 is None else f"{chiffre.p95:.3f} s"
+
+
+def _verifier_charge(nom_profil, cible, duree_s, utilisateurs, workers, navigateur, sortie):
+    """The response-time table under load: verdict per line, report, anomalies."""
+    from recette.performances import verifier_performances
+    from recette.performances.anomalies import enregistrer
+
+    with console.status(
+        f"Charge : {utilisateurs} utilisateurs simultanés pendant {duree_s:.0f} s…"
+    ):
+        resultat = verifier_performances(
+            RACINE, nom_profil, cible, duree_s, utilisateurs, workers, sortie, navigateur=navigateur
+        )
+    tableau = Table("Ligne du contrat", "Seuil", "p95 Locust", "p95 navigateur", "Verdict")
+    for ligne in resultat.lignes:
+        couleur = "green" if ligne.conforme else "red"
+        tableau.add_row(
+            ligne.ligne.libelle,
+            f"{ligne.ligne.seuil_secondes:g} s",
+            _p95(ligne, "charge"),
+            _p95(ligne, "navigateur"),
+            f"[{couleur}]{ligne.verdict}[/]",
+        )
+    console.print(tableau)
+    controle = f"CHARGE-{seances.maintenant():%Y%m%d-%H%M%S}-{nom_profil}"
+    with _registre() as registre:
+        bilan = enregistrer(
+            RACINE, registre, resultat, controle, nom_profil, cible or "", seances.maintenant()
+        )
+    for code, numero in sorted(bilan.par_constat.items()):
+        console.print(f"  anomalie {numero} : ligne « {code} » non conforme")
+    console.print(f"Rapport de charge : {resultat.fichiers.get('performances.html', sortie)}")
+    return resultat
+
+
+@app.command()
+def charge(
+    profil: Annotated[str, typer.Option(help="Profil fournisseur (section « charge »).")],
+    cible: Annotated[str | None, typer.Option(help="Adresse de la solution.")] = None,
+    duree: Annotated[str, typer.Option(help="Durée : 30s, 5m…")] = "5m",
+    utilisateurs: Annotated[int, typer.Option(help="Utilisateurs simultanés.")] = 10,
+    workers: Annotated[int, typer.Option(help="Processus Locust esclaves (0 : un seul).")] = 0,
+    sans_navigateur: Annotated[
+        bool, typer.Option("--sans-navigateur", help="Sans les mesures dans Chromium.")
+    ] = False,
+):
+    """Vérifie le tableau des temps de réponse du contrat sous charge (Locust + navigateur)."""
+    sortie = _rapports() / "performances" / f"{seances.maintenant():%Y%m%d-%H%M%S}-{profil}"
+    try:
+        resultat = _verifier_charge(
+            profil, cible, _duree(duree), utilisateurs, workers, not sans_navigateur, sortie
+        )
+    except RecetteErreur as exc:
+        _echouer(exc)
+    raise typer.Exit(0 if resultat.conforme else CODE_ECHECS)
 
 
 def _secrets_connus(nom_profil: str) -> set[str]:

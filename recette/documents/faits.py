@@ -134,6 +134,8 @@ class FaitsDocument:
     # Requirements of the phase the profile puts out of this recette's scope, with the reason.
     hors_perimetre: tuple[tuple[str, str, str], ...] = ()
     motif_hors_perimetre: str = ""
+    # The response-time check run with this séance (documents/<séance>/performances/), if any.
+    performances: object | None = None
 
     @property
     def anomalies(self) -> tuple[Anomalie, ...]:
@@ -262,6 +264,7 @@ def rassembler_faits(
         contrat=contrat,
         hors_perimetre=hors_perimetre,
         motif_hors_perimetre=motif,
+        performances=_performances(racine_rapports / "documents" / seance_id),
     )
 
 
@@ -321,6 +324,16 @@ def _moment(texte, fuseau) -> datetime | None:
 def _perimetre(grille: Grille, phase: Phase) -> Grille:
     retenues = {e.id: e for e in grille if e.verifiee_en(phase.value)}
     return Grille(retenues, grille.domaines, grille.fichier, grille.avertissements)
+
+
+def _performances(dossier_documents: Path):
+    """The load check kept beside the séance's documents, read back as recorded facts."""
+    chemin = dossier_documents / "performances" / "performances.json"
+    if not chemin.exists():
+        return None
+    from recette.performances.rapport import charger_resultat
+
+    return charger_resultat(chemin)
 
 
 def _perimetre_du_profil(
