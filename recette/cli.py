@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +23,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-console = Console(highlight=False, soft_wrap=True)
+# Outside a terminal (logs, CI, pipes) tables get room instead of 80 columns.
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 erreurs = Console(stderr=True, highlight=False, soft_wrap=True)
 
 CODE_ECHECS = 1
