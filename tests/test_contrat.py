@@ -5,6 +5,7 @@ from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
 from recette.contrat import Delai, Gravite, Unite, charger_contrat
 from recette.erreurs import ContratInvalide, RecetteErreur
@@ -62,27 +63,27 @@ def test_les_valeurs_du_contrat_type():
     assert contrat.cumul.poids(1) == 3 and contrat.cumul.poids(None) == 1
 
 
-def test_le_tableau_des_performances():
-    tableau = charger_contrat(FIXTURES).performances
-    assert tableau.utilisateurs_simultanes == 10
-    assert tableau.mesure_decisive == "navigateur"
-    assert tableau.statistique.centile == 95
-    assert tableau.statistique.multiple_max_mesure == 3
-    assert tableau.statistique.echecs_comptent_comme_depassement
-    seuils = {ligne.code: ligne.seuil_secondes for ligne in tableau.lignes}
-    assert seuils == {
-        "ouverture_application": 10,
-        "ouverture_ecran": 2,
-        "liste_100": 10,
-        "champ_avec_rapatriement": 2,
-        "champ_sans_rapatriement": 0.5,
-        "validation_enregistrement": 2,
-        "requete_simple": 10,
-        "requete_complexe": 300,
-    }
-    assert tableau.ligne("liste_100").libelle == (
-        "Ouverture d'une liste de valeurs de 100 enregistrements"
-    )
+def test_le_tableau_des_performances_est_lu_du_fichier(fixtures):
+    """The table is read from performances.yaml, not held in code: change the file, the loaded
+    table follows (users, statistic, decisive measure, one line's threshold)."""
+    fichier = fixtures / "contrat" / "performances.yaml"
+    avant = charger_contrat(fixtures).performances
+    remplacer(fichier, "utilisateurs_simultanes: 10", "utilisateurs_simultanes: 12")
+    remplacer(fichier, "centile: 95", "centile: 90")
+    remplacer(fichier, "multiple_max_mesure: 3", "multiple_max_mesure: 4")
+    remplacer(fichier, "mesure_decisive: navigateur", "mesure_decisive: serveur")
+    apres = charger_contrat(fixtures).performances
+    assert (avant.utilisateurs_simultanes, apres.utilisateurs_simultanes) == (10, 12)
+    assert (avant.statistique.centile, apres.statistique.centile) == (95, 90)
+    assert (avant.statistique.multiple_max_mesure, apres.statistique.multiple_max_mesure) == (3, 4)
+    assert (avant.mesure_decisive, apres.mesure_decisive) == ("navigateur", "serveur")
+    # Every line of the file is loaded, with its threshold and label, in the file's order.
+    brut = yaml.safe_load(fichier.read_text(encoding="utf-8"))
+    lignes_du_fichier = [
+        (code, float(ligne["seuil_secondes"])) for code, ligne in brut["lignes"].items()
+    ]
+    assert [(ligne.code, ligne.seuil_secondes) for ligne in apres.lignes] == lignes_du_fichier
+    assert apres.ligne("liste_100").libelle == brut["lignes"]["liste_100"]["libelle"]
 
 
 def test_la_disponibilite():

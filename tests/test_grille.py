@@ -213,7 +213,16 @@ def test_la_grille_par_defaut_a_le_sens_attendu_des_exigences_citees():
         assert seuil in exigence.description
         assert exigence.verifiee_en("vsr")
     assert grille["EXG-DISPO-01"].verification == "VSR"
-    assert all(e.priorite == 1 for e in grille.par_priorite()[1])
+    # The priorities are the CSV's own column, grouped without loss: 64 / 25 / 10 in the file.
+    with (GRILLE / "grille.csv").open(encoding="utf-8-sig", newline="") as f:
+        lignes = list(csv.DictReader(f, delimiter=";"))
+    colonne = next(c for c in lignes[0] if c.casefold().startswith("priorit"))
+    attendu: dict[int, set[str]] = {}
+    for ligne in lignes:
+        attendu.setdefault(int(ligne[colonne]), set()).add(ligne[next(iter(ligne))])
+    groupes = grille.par_priorite()
+    assert list(groupes) == sorted(attendu)
+    assert {p: {e.id for e in g} for p, g in groupes.items()} == attendu
 
 
 def test_la_grille_par_defaut_est_deja_au_format_normalise(tmp_path: Path):

@@ -186,9 +186,12 @@ def _refus(execution, sortie: Path, attendu: str):
     assert execution.returncode == 2, execution.stdout + execution.stderr
     assert "Erreur :" in execution.stderr
     assert attendu in " ".join(execution.stderr.split()), execution.stderr
-    assert not seances_dans(sortie) if sortie.exists() else True
+    # The reports folder is the test's own (it exists): nothing was written into it, not even
+    # an in-progress séance.
+    assert sortie.is_dir()
+    assert not seances_dans(sortie), seances_dans(sortie)
     en_cours = sortie / ".en-cours"
-    assert not en_cours.exists() or not any(en_cours.iterdir())
+    assert not en_cours.exists() or not any(en_cours.iterdir()), list(en_cours.iterdir())
 
 
 def test_solution_injoignable(tmp_path, secrets_uniques):
