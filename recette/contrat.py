@@ -122,7 +122,7 @@ class RegleExigences:
 class RegleCumul:
     """When open non-blocking anomalies count together as one blocking anomaly."""
 
-    seuil_par_domaine: int | None
+    seuil_poids_par_domaine: int | None
     seuil_poids_total: int | None
     poids_par_priorite: tuple[tuple[int, int], ...]
     poids_par_defaut: int
@@ -567,7 +567,7 @@ def _regle_cumul(lire: _Lecteur) -> RegleCumul:
             )
         poids.append((priorite, lire.entier(*c, "poids_par_priorite", str(priorite), minimum=0)))
     return RegleCumul(
-        seuil_par_domaine=lire.entier(*c, "seuil_par_domaine", nul_permis=True),
+        seuil_poids_par_domaine=lire.entier(*c, "seuil_poids_par_domaine", nul_permis=True),
         seuil_poids_total=lire.entier(*c, "seuil_poids_total", nul_permis=True),
         poids_par_priorite=tuple(sorted(poids)),
         poids_par_defaut=lire.entier(*c, "poids_par_defaut", minimum=0),

@@ -9,8 +9,10 @@ Source: cahier des charges type, § « Modalités communes de prononcé de VA et
   delay (15 calendar days);
 - ajournement: a blocking anomaly open, or open non-blocking ones that count together as blocking
   (« une somme d'anomalies individuellement non bloquantes peut constituer une anomalie
-  bloquante », rule in fixtures/contrat/parametres.yaml), or a requirement of a blocking priority
-  uncovered or failed (configurable); it carries the vendor's deadlines;
+  bloquante », rule in fixtures/contrat/parametres.yaml, each anomaly weighing by the priority
+  of its requirement), or a requirement of a blocking priority uncovered or failed
+  (configurable) — unless the MOA qualified that failure's anomaly « non bloquante »: a gravity
+  the MOA qualified is never overridden by a priority rule; it carries the vendor's deadlines;
 - refus: proposed instead of an ajournement when a previous séance of the same phase was already
   ajournée (« Procéder à un nouvel ajournement ; Refuser la VA ou la VSR »). The buyer chooses.
 
@@ -155,6 +157,8 @@ class AnomalieFait:
     transmise_le: datetime | None = None
     # Weight class for the cumul rule; when None, the best priority of its requirements.
     priorite: int | None = None
+    # True when the MOA qualified the gravity itself: the priority rules then only propose.
+    qualifiee: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "gravite", Gravite.depuis(self.gravite))
@@ -209,10 +213,16 @@ def proposer_verdict(faits: Faits) -> Verdict:
     non_bloquantes = [a for a in ouvertes if a.gravite is Gravite.NON_BLOQUANTE]
     exigences = sorted(faits.exigences, key=lambda e: e.identifiant)
     regle = faits.contrat.exigences
+    # The MOA decides severity: a requirement whose failure is an open anomaly it qualified
+    # « non bloquante » is judged through that anomaly (a réserve), not by its priority.
+    qualifiees_non_bloquantes = {
+        numero for a in non_bloquantes if a.qualifiee for numero in a.exigences
+    }
     ecarts_bloquants = [
         e
         for e in exigences
         if e.priorite in regle.priorites_bloquantes
+        and e.identifiant not in qualifiees_non_bloquantes
         and (
             (e.en_echec and regle.ajourner_si_en_echec)
             or (not e.verifiee and not e.en_echec and regle.ajourner_si_non_couverte)
@@ -281,27 +291,34 @@ def _motif_bloquante(a: AnomalieFait) -> str:
 
 
 def _motifs_cumul(non_bloquantes: list[AnomalieFait], faits: Faits) -> list[str]:
+    """Open non-blocking anomalies that together make a blocking one, each weighing by the
+    priority of the requirement it touches (three priority-3 typos weigh little)."""
     regle = faits.contrat.cumul
+    priorites = {e.identifiant: e.priorite for e in faits.exigences}
+
+    def poids(groupe: list[AnomalieFait]) -> int:
+        return sum(regle.poids(_priorite(a, priorites)) for a in groupe)
+
     motifs = []
-    if regle.seuil_par_domaine is not None:
+    if regle.seuil_poids_par_domaine is not None:
         par_domaine: dict[str, list[AnomalieFait]] = defaultdict(list)
         for a in non_bloquantes:
             par_domaine[a.domaine].append(a)
         for domaine, groupe in sorted(par_domaine.items()):
-            if len(groupe) >= regle.seuil_par_domaine:
+            if poids(groupe) >= regle.seuil_poids_par_domaine:
                 numeros = ", ".join(a.numero for a in groupe)
                 motifs.append(
                     f"Les {len(groupe)} anomalies non bloquantes ouvertes du domaine « {domaine} » "
-                    f"({numeros}) constituent ensemble une anomalie bloquante (seuil : "
-                    f"{regle.seuil_par_domaine} par domaine)."
+                    f"({numeros}) pèsent ensemble {poids(groupe)} (seuil : "
+                    f"{regle.seuil_poids_par_domaine} par domaine) et constituent ensemble une "
+                    "anomalie bloquante."
                 )
     if regle.seuil_poids_total is not None and non_bloquantes:
-        priorites = {e.identifiant: e.priorite for e in faits.exigences}
-        poids = sum(regle.poids(_priorite(a, priorites)) for a in non_bloquantes)
-        if poids >= regle.seuil_poids_total:
+        total = poids(non_bloquantes)
+        if total >= regle.seuil_poids_total:
             motifs.append(
                 f"Les {len(non_bloquantes)} anomalies non bloquantes ouvertes pèsent ensemble "
-                f"{poids} (seuil : {regle.seuil_poids_total}) et constituent ensemble une "
+                f"{total} (seuil : {regle.seuil_poids_total}) et constituent ensemble une "
                 "anomalie bloquante."
             )
     return motifs

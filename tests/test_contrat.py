@@ -59,7 +59,7 @@ def test_les_valeurs_du_contrat_type():
     assert contrat.maintenance.correction_non_bloquante == Delai(5, Unite.JOURS_OUVRES)
     assert contrat.validation_documentaire.remarques == Delai(15, Unite.JOURS_OUVRES)
     assert contrat.validation_documentaire.reponse_prestataire == Delai(5, Unite.JOURS_OUVRES)
-    assert contrat.cumul.seuil_par_domaine == 3
+    assert contrat.cumul.seuil_poids_par_domaine == 9
     assert contrat.cumul.poids(1) == 3 and contrat.cumul.poids(None) == 1
 
 
@@ -206,7 +206,11 @@ def test_mauvais_type(fixtures):
         ("    unite: heures\n", "    unite: minutes\n", "l'une des valeurs heures"),
         ("  fuseau_horaire: Europe/Paris", "  fuseau_horaire: Europe/Lutece", "un fuseau horaire"),
         ("  subdivision: null", "  subdivision: Bretagne", "null ou l'un des codes"),
-        ("  seuil_par_domaine: 3", "  seuil_par_domaine: true", "un nombre entier positif ou null"),
+        (
+            "  seuil_poids_par_domaine: 9",
+            "  seuil_poids_par_domaine: true",
+            "un nombre entier positif ou null",
+        ),
         ("  feries_ajoutes: []", "  feries_ajoutes: [2027-02-30]", "une liste de dates"),
     ],
 )
@@ -277,7 +281,7 @@ disponibilite:
     assert not contrat.calendrier.lundi_de_pentecote_ferie
     assert len(contrat.calendrier.feries_ajoutes) == 1
     assert contrat.cumul.seuil_poids_total is None
-    assert contrat.cumul.seuil_par_domaine == 3
+    assert contrat.cumul.seuil_poids_par_domaine == 9
     assert contrat.performances.ligne("champ_sans_rapatriement").seuil_secondes == 0.3
     assert contrat.performances.ligne("champ_sans_rapatriement").libelle.startswith("Passage")
     assert contrat.performances.ligne("impression_ordonnance").seuil_secondes == 5

@@ -126,7 +126,7 @@ def test_les_anomalies_fermees_ne_comptent_pas(statut):
 
 
 def test_cumul_par_domaine_au_seuil_et_pas_en_dessous():
-    contrat = avec_cumul(seuil_par_domaine=3, seuil_poids_total=None)
+    contrat = avec_cumul(seuil_poids_par_domaine=3, seuil_poids_total=None)
     deux = [anomalie(f"ANO-{i}", domaine="agenda") for i in (1, 2)]
     ailleurs = anomalie("ANO-9", domaine="messagerie")
     assert (
@@ -138,12 +138,45 @@ def test_cumul_par_domaine_au_seuil_et_pas_en_dessous():
     assert verdict.decision is Decision.AJOURNEMENT
     assert verdict.motifs[0] == (
         "Les 3 anomalies non bloquantes ouvertes du domaine « agenda » (ANO-1, ANO-2, ANO-3) "
-        "constituent ensemble une anomalie bloquante (seuil : 3 par domaine)."
+        "pèsent ensemble 3 (seuil : 3 par domaine) et constituent ensemble une anomalie "
+        "bloquante."
     )
 
 
+def test_cumul_par_domaine_pese_les_priorites():
+    """Three priority-3 typos in one domain do not adjourn a VA; three priority-1 anomalies do
+    (weights 3 / 2 / 1 and a threshold of 9 per domain in the fixture)."""
+    assert CONTRAT.cumul.seuil_poids_par_domaine == 9
+    exigences = (*GRILLE, ResultatExigence("EXG-AG-09", 3, "agenda", True, Resultat.REUSSI))
+    coquilles = [anomalie(f"ANO-{i}", exigences=("EXG-AG-09",)) for i in (1, 2, 3)]
+    assert proposer_verdict(faits(coquilles, exigences)).decision is (
+        Decision.PRONONCE_AVEC_RESERVES
+    )
+    graves = [anomalie(f"ANO-{i}", exigences=("EXG-AG-01",)) for i in (1, 2, 3)]
+    verdict = proposer_verdict(faits(graves, exigences))
+    assert verdict.decision is Decision.AJOURNEMENT
+    assert "pèsent ensemble 9 (seuil : 9 par domaine)" in verdict.motifs[0]
+
+
+def test_la_moa_decide_de_la_gravite():
+    """A failed priority-1 requirement adjourns while its anomaly is only proposed; once the
+    MOA qualifies the anomaly « non bloquante », it is a réserve, not an ajournement."""
+    echec = tuple(
+        replace(e, resultat=Resultat.ECHOUE) if e.identifiant == "EXG-DP-04" else e for e in GRILLE
+    )
+    proposee = anomalie("ANO-7", domaine="dossier-patient", exigences=("EXG-DP-04",))
+    assert proposer_verdict(faits([proposee], echec)).decision is Decision.AJOURNEMENT
+    qualifiee = replace(proposee, qualifiee=True)
+    verdict = proposer_verdict(faits([qualifiee], echec))
+    assert verdict.decision is Decision.PRONONCE_AVEC_RESERVES
+    assert [r.numero for r in verdict.reserves] == ["ANO-7"]
+    # The MOA's « bloquante » on a priority-3 requirement adjourns just as well.
+    coquille = anomalie("ANO-8", gravite="bloquante", exigences=("EXG-MS-02",), qualifiee=True)
+    assert proposer_verdict(faits([coquille])).decision is Decision.AJOURNEMENT
+
+
 def test_cumul_par_poids_selon_la_priorite_des_exigences():
-    contrat = avec_cumul(seuil_par_domaine=None, seuil_poids_total=10)
+    contrat = avec_cumul(seuil_poids_par_domaine=None, seuil_poids_total=10)
     # Priority 1 weighs 3 (fixture): three such anomalies weigh 9, below 10.
     sur_p1 = [anomalie(f"ANO-{i}", domaine=f"d{i}", exigences=("EXG-DP-04",)) for i in (1, 2, 3)]
     assert (
@@ -305,7 +338,7 @@ def listes_anomalies(draw, max_size=8):
 
 contrats = st.builds(
     avec_cumul,
-    seuil_par_domaine=st.none() | st.integers(1, 5),
+    seuil_poids_par_domaine=st.none() | st.integers(1, 5),
     seuil_poids_total=st.none() | st.integers(1, 15),
 )
 precedentes = st.lists(st.sampled_from(list(Decision)), max_size=3)
@@ -362,7 +395,7 @@ def test_propriete_chaque_reserve_echoit_quinze_jours_apres_la_decision(
 
 @given(st.integers(1, 6), st.integers(0, 8))
 def test_propriete_le_cumul_se_declenche_au_seuil_et_pas_en_dessous(seuil, nombre):
-    contrat = avec_cumul(seuil_par_domaine=seuil, seuil_poids_total=None)
+    contrat = avec_cumul(seuil_poids_par_domaine=seuil, seuil_poids_total=None)
     liste = [anomalie(f"ANO-{i}", domaine="agenda") for i in range(nombre)]
     decision = proposer_verdict(faits(liste, contrat=contrat)).decision
     if nombre >= seuil:
@@ -375,7 +408,7 @@ def test_propriete_le_cumul_se_declenche_au_seuil_et_pas_en_dessous(seuil, nombr
 
 @given(st.integers(1, 30), st.integers(0, 12))
 def test_propriete_le_cumul_par_poids_au_seuil(seuil, nombre):
-    contrat = avec_cumul(seuil_par_domaine=None, seuil_poids_total=seuil)
+    contrat = avec_cumul(seuil_poids_par_domaine=None, seuil_poids_total=seuil)
     # Each anomaly touches a priority-2 requirement: weight 2 (fixture).
     liste = [anomalie(f"ANO-{i}", exigences=("EXG-DP-07",)) for i in range(nombre)]
     decision = proposer_verdict(faits(liste, contrat=contrat)).decision

@@ -94,6 +94,7 @@ class Anomalie:
             ouverte_le=self.cree_le,
             transmise_le=self.transmise_le,
             priorite=self.priorite,
+            qualifiee=self.gravite_qualifiee is not None,
         )
 
 
