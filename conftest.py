@@ -59,6 +59,13 @@ def pytest_bdd_apply_tag(tag, function):
 def pytest_collection_modifyitems(session, config, items):
     from recette.etiquettes import Selection
 
+    # A référent's manual scenario is never played by the browser: it goes to the cahier.
+    manuels = [
+        i for i in items if "manuel" in getattr(getattr(i, "function", None), "_recette_tags", ())
+    ]
+    if manuels:
+        config.hook.pytest_deselected(items=manuels)
+        items[:] = [i for i in items if i not in manuels]
     if not config.getoption("--profil", default=None):
         return
     selection = Selection(config.getoption("--tags"))

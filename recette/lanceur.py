@@ -142,7 +142,9 @@ def preparer(
     retenus = [
         s
         for s in scenarios
-        if selection.retient(s.tags) and (not profil.production or s.lecture_seule)
+        if "manuel" not in s.tags
+        and selection.retient(s.tags)
+        and (not profil.production or s.lecture_seule)
     ]
     if not retenus:
         raise RecetteErreur(

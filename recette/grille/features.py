@@ -18,6 +18,7 @@ MOTIF_EXIGENCE = re.compile(r"^EXG-[A-Z0-9]+-[0-9A-Z]+$")
 DRAPEAUX = {
     "lecture-seule": "le scénario ne modifie aucune donnée (autorisé en production)",
     "a-ecrire": "squelette de scénario, pas encore écrit",
+    "manuel": "scénario exécuté à la main par un référent (cahier de recette)",
 }
 CLES = {"domaine", "priorite", "profession"}
 
@@ -172,7 +173,7 @@ def verifier_tags(
         elif tag.nom not in DRAPEAUX:
             erreurs.append(
                 f"{ou} : étiquette @{tag.nom} inconnue (ni exigence de la grille « @EXG-… », "
-                f"ni @domaine:…, @priorite:…, @profession:…, @lecture-seule, @a-ecrire)."
+                f"ni @domaine:…, @priorite:…, @profession:…, @lecture-seule, @a-ecrire, @manuel)."
             )
     for sc in scenarios:
         if not sc.exigences and not sc.a_ecrire:
