@@ -41,6 +41,10 @@ class ArchiveRefusee(RecetteErreur):
     """An archive is unreadable, unsafe or beyond the bench's reading limits."""
 
 
+class ArchiveIllisible(ArchiveRefusee):
+    """Not a ZIP archive, or a damaged one (as opposed to one refused by the limits)."""
+
+
 @dataclass(frozen=True)
 class Limites:
     entrees: int = ENTREES_MAX
@@ -60,7 +64,9 @@ def nom_affichable(texte: object, longueur: int = NOM_AFFICHE_MAX) -> str:
 
 
 def _mo(octets: int) -> str:
-    return f"{octets / (1024 * 1024):.0f} Mo"
+    if octets < 1024 * 1024:
+        return f"{octets // 1024} Kio"
+    return f"{octets / (1024 * 1024):.0f} Mio"
 
 
 def nom_sur(nom: str) -> bool:
@@ -92,7 +98,7 @@ class ArchiveSure:
             flux = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
             self._zip = zipfile.ZipFile(flux)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-            raise ArchiveRefusee(f"{libelle} n'est pas une archive ZIP lisible.") from None
+            raise ArchiveIllisible(f"{libelle} n'est pas une archive ZIP lisible.") from None
         try:
             self._infos = self._verifier_entrees()
         except BaseException:
@@ -180,8 +186,9 @@ class ArchiveSure:
                         )
                     yield morceau
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-            raise self._refus(
-                f"l'entrée « {nom_affichable(nom)} » est illisible ({exc.__class__.__name__})"
+            raise ArchiveIllisible(
+                f"{self.libelle} est refusé : l'entrée « {nom_affichable(nom)} » est illisible "
+                f"({exc.__class__.__name__})."
             ) from None
 
     def lire(self, nom: str, maximum: int | None = None) -> bytes:
