@@ -24,11 +24,9 @@ solution, so they also run against production (the report then names real patien
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 import uuid
-import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -40,6 +38,7 @@ from recette.adaptateur.echanges import ClientEchanges, ConfigDonnees, config_do
 from recette.adaptateur.profil import Profil, charger_profil
 from recette.anomalies.constats import ConstatAnomalie, ouvrir_anomalies_constat
 from recette.anomalies.registre import Registre, chemin_registre
+from recette.archives import ArchiveIllisible, ArchiveSure
 from recette.contrat import charger_contrat
 from recette.documents.reprise import (
     ConstatDocument,
@@ -832,9 +831,10 @@ def comparer_reversibilite(
     if source_elements is not None and "elements_medicaux.csv" not in attendus:
         attendus.append("elements_medicaux.csv")
     try:
-        with zipfile.ZipFile(io.BytesIO(archive)) as zip_:
-            contenus = {Path(n).name: zip_.read(n) for n in zip_.namelist() if not n.endswith("/")}
-    except zipfile.BadZipFile:
+        # The vendor's archive: read within the bench's limits (a bomb is refused, not inflated).
+        with ArchiveSure(archive, "L'export complet de la solution") as zip_:
+            contenus = {Path(n).name: zip_.lire(n) for n in zip_.noms()}
+    except ArchiveIllisible:
         rapport.fichiers = [
             FichierRestitue(n, True, False, None, (), "archive illisible") for n in attendus
         ]
@@ -1242,11 +1242,11 @@ def verifier_reprise(
     solution_patients = lire_octets_csv(client.exporter_patients(), "export des patients")
     solution_elements = None
     if source_elements is not None and config.url_export_complet:
-        with zipfile.ZipFile(io.BytesIO(client.exporter_complet())) as archive:
-            noms = {Path(n).name: n for n in archive.namelist()}
+        with ArchiveSure(client.exporter_complet(), "L'export complet de la solution") as archive:
+            noms = {Path(n).name: n for n in archive.noms()}
             if "elements_medicaux.csv" in noms:
                 solution_elements = lire_octets_csv(
-                    archive.read(noms["elements_medicaux.csv"]), "elements_medicaux.csv"
+                    archive.lire(noms["elements_medicaux.csv"]), "elements_medicaux.csv"
                 )
     if bilan_import is None and chemin_bilan(Path(pivot_dir)).is_file():
         bilan_import = chemin_bilan(Path(pivot_dir))

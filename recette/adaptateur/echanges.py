@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from recette.adaptateur.production import ecriture
 from recette.adaptateur.profil import Compte, Profil
 from recette.erreurs import CibleInjoignable, EchangeImpossible, ProfilInvalide
 
@@ -257,6 +258,7 @@ class ClientEchanges:
             )
         return contenu
 
+    @ecriture("l'import de fichiers pivots")
     def importer(self, fichiers: dict[str, bytes]) -> dict[str, Any]:
         """Sends pivot files (entity -> CSV bytes) and returns the JSON import report."""
         self._exiger_connexion()

@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 from playwright.sync_api import Locator, Page
 
+from recette.adaptateur.production import ecriture
 from recette.adaptateur.profil import CHAMPS_PATIENT, Compte, Profil
 from recette.erreurs import RecetteErreur
 
@@ -342,6 +343,7 @@ class Solution:
             )
         return sections
 
+    @ecriture("la création d'un dossier patient")
     def creer_patient(self, champs: dict[str, str]) -> None:
         self.menu("patients")
         self._lien("patients.nouveau").first.click()
@@ -349,6 +351,7 @@ class Solution:
         self._remplir(champs)
         self._soumettre(self._bouton("patients.enregistrer").first)
 
+    @ecriture("la modification d'un dossier patient")
     def modifier_patient(self, patient: str, champs: dict[str, str]) -> None:
         self.ouvrir_dossier(patient)
         self._lien("patients.modifier").first.click()
@@ -379,6 +382,7 @@ class Solution:
         return erreurs
 
     # ------------------------------------------------------------------------- consent
+    @ecriture("l'enregistrement d'un consentement")
     def enregistrer_consentement(self, patient: str, accepte: bool) -> None:
         self.ouvrir_dossier(patient)
         choix = self.mot("consentement.accepte" if accepte else "consentement.refuse")
@@ -423,6 +427,7 @@ class Solution:
         proposes = ", ".join(libelle for _, libelle in options[:8])
         raise OperationImpossible(f"« {texte} » n'est pas proposé ({proposes}…).")
 
+    @ecriture("la prise d'un rendez-vous")
     def prendre_rendez_vous(
         self, patient: str, professionnel: str, jour: date, heure: str, duree: int, motif: str
     ) -> None:
@@ -441,6 +446,7 @@ class Solution:
     def erreurs_du_formulaire(self) -> list[str]:
         return [m for m in self.erreurs_de_saisie().values() if m]
 
+    @ecriture("la création d'une tâche")
     def creer_tache(self, titre: str, assignee: str, echeance: date) -> None:
         self.menu("taches")
         self._champ("taches.titre").fill(titre)
@@ -461,6 +467,7 @@ class Solution:
             return []
         return self._tableau_de(tableau.first)
 
+    @ecriture("la clôture d'une tâche")
     def marquer_tache_faite(self, titre: str) -> None:
         nom = self.mot("taches.marquer_faite").replace("{titre}", titre)
         self._soumettre(self.page.get_by_role("button", name=nom, exact=True).first)
@@ -471,6 +478,7 @@ class Solution:
                 return ligne.get(self.mot("taches.colonne_statut"))
         return None
 
+    @ecriture("l'envoi d'un message")
     def envoyer_message(self, destinataire: str, objet: str, texte: str) -> None:
         self.menu("messagerie")
         self._lien("messagerie.nouveau").first.click()
@@ -499,6 +507,7 @@ class Solution:
         chemin = telechargement.value.path()
         return Path(chemin).read_text(encoding="utf-8")
 
+    @ecriture("l'import d'un fichier pivot")
     def importer_pivot(self, fichier: Path) -> list[dict[str, str]]:
         """Imports a patient pivot file; returns the rejected lines as {ligne, champ}."""
         self.menu("import_export")

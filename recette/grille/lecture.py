@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from recette.archives import ArchiveRefusee, verifier_archive
 from recette.erreurs import GrilleInvalide
 from recette.grille.referentiel import normaliser
 
@@ -175,6 +176,11 @@ def _texte_cellule(valeur: object) -> str:
 
 
 def _lire_xlsx(fichier: Path, evaluer: Evaluateur) -> Tableau:
+    # openpyxl inflates whatever the workbook holds: the bench's limits are checked first.
+    try:
+        verifier_archive(fichier, f"Le classeur {fichier.name}")
+    except ArchiveRefusee as exc:
+        raise GrilleInvalide(exc.message) from None
     try:
         classeur = load_workbook(fichier, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
