@@ -56,10 +56,12 @@ def test_etiquette_inconnue_nomme_fichier_et_ligne(tmp_path):
 
 def test_features_du_projet_valides():
     from recette.grille import charger_grille
+    from recette.grille.referentiel import charger_referentiel
 
     grille = charger_grille(RACINE)
+    professions = set(charger_referentiel(RACINE).professions)
     scenarios = verifier_tags(
-        RACINE / "features", set(grille.exigences), set(grille.domaines), set(), RACINE
+        RACINE / "features", set(grille.exigences), set(grille.domaines), professions, RACINE
     )
     assert len(scenarios) >= 12
     assert all(s.exigences for s in scenarios if not s.a_ecrire)

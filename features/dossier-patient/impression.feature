@@ -3,7 +3,7 @@
 Fonctionnalité: Impression et export du dossier
   L'impression ne se vérifie que sur papier, à l'imprimante du cabinet.
 
-  @EXG-DP-10 @priorite:2
+  @EXG-DP-10 @priorite:2 @profession:secrétaire-médicale
   Scénario: La secrétaire imprime le dossier administratif d'un patient
     Étant donné que je suis connectée comme secrétaire médicale
     Et l'imprimante du secrétariat est allumée

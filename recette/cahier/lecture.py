@@ -116,7 +116,9 @@ def _etapes(scenario: dict, ou: str) -> tuple[tuple[str, ...], tuple[Etape, ...]
             attendus.append(texte)
         genre = sorte
     if actions and attendus:
-        etapes.append(Etape(len(etapes) + 1, " ; ".join(actions), " ; ".join(attendus), ligne_action))
+        etapes.append(
+            Etape(len(etapes) + 1, " ; ".join(actions), " ; ".join(attendus), ligne_action)
+        )
     elif actions:
         erreurs.append(f"{ou} : la dernière action n'a pas de résultat attendu (« Alors »).")
     if not etapes and not erreurs:
