@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
@@ -797,6 +798,107 @@ def reprise_reversibilite(
     except RecetteErreur as exc:
         _echouer(exc)
     _rapport_controle(rapport, "Réversibilité")
+
+
+cahier_app = typer.Typer(
+    help="Le cahier de recette : les scénarios manuels des référents, à imprimer et à remplir.",
+    invoke_without_command=True,
+)
+app.add_typer(cahier_app, name="cahier")
+
+
+@cahier_app.callback()
+def cahier(
+    contexte: typer.Context,
+    profil: Annotated[
+        str, typer.Option(help="Profil de la solution recettée (son libellé titre le cahier).")
+    ] = "demo-a",
+    phase: Annotated[str, typer.Option(help="Phase : va ou vsr.")] = "va",
+    profession: Annotated[
+        str | None, typer.Option(help="Seulement les scénarios de cette profession.")
+    ] = None,
+):
+    """Produit le cahier de recette (PDF à imprimer, classeur XLSX à remplir)."""
+    if contexte.invoked_subcommand is not None:
+        return
+    from recette.adaptateur.profil import charger_profil
+    from recette.cahier import produire_cahier
+
+    try:
+        solution = charger_profil(profil, RACINE)
+        produit = produire_cahier(
+            RACINE,
+            _rapports() / "documents" / "cahiers" / solution.nom,
+            solution.libelle,
+            phase.lower(),
+            seances.maintenant(),
+            profession,
+        )
+    except RecetteErreur as exc:
+        _echouer(exc)
+    etapes = sum(len(s.etapes) for s in produit.scenarios)
+    console.print(
+        f"Cahier de recette : {len(produit.scenarios)} scénario(s) manuel(s), {etapes} étape(s)."
+    )
+    console.print(f"  À imprimer : {produit.pdf}")
+    console.print(f"  À remplir puis importer : {produit.classeur}")
+    console.print("  Import : recette cahier importer FICHIER --profil … --preuves DOSSIER")
+
+
+@cahier_app.command("importer")
+def cahier_importer(
+    fichier: Annotated[Path, typer.Argument(help="Le classeur du cahier, rempli.")],
+    profil: Annotated[str, typer.Option(help="Profil de la solution recettée.")],
+    auteur: Annotated[str, typer.Option(help="Qui enregistre le cahier (tracé).")],
+    preuves: Annotated[
+        Path | None, typer.Option(help="Dossier des fichiers de preuve cités par le cahier.")
+    ] = None,
+    phase: Annotated[str, typer.Option(help="Phase : va ou vsr.")] = "va",
+):
+    """Vérifie un cahier rempli, l'enregistre comme séance manuelle scellée et ouvre une anomalie
+    par étape KO ; rien n'est enregistré si une seule ligne est fausse."""
+    from recette.adaptateur.profil import charger_profil
+    from recette.cahier import lire_scenarios_manuels
+    from recette.cahier.classeur import CahierInvalide, lire_classeur
+    from recette.cahier.execution import enregistrer_execution
+
+    try:
+        solution = charger_profil(profil, RACINE)
+        with _registre() as registre:
+            etapes = lire_classeur(
+                fichier,
+                lire_scenarios_manuels(RACINE / "features"),
+                preuves,
+                seances.maintenant().date(),
+            )
+            bilan = enregistrer_execution(
+                RACINE,
+                etapes,
+                phase.lower(),
+                solution.nom,
+                solution.cible,
+                seances.maintenant(),
+                auteur,
+                registre,
+                fichier,
+            )
+    except CahierInvalide as exc:
+        for ligne in exc.erreurs:
+            erreurs.print(f"[bold red]Erreur :[/] {escape(ligne)}")
+        erreurs.print(f"Rien n'a été enregistré ({len(exc.erreurs)} erreur(s)).")
+        raise typer.Exit(CODE_REFUS) from None
+    except RecetteErreur as exc:
+        _echouer(exc)
+    for cle, issue in sorted(bilan.scenarios.items()):
+        console.print(f"  {escape(cle)} : {issue}")
+    console.print(f"Séance manuelle scellée : {bilan.seance.dossier}")
+    if bilan.anomalies_nouvelles or bilan.anomalies_connues:
+        console.print(
+            f"Anomalies : {len(bilan.anomalies_nouvelles)} nouvelle(s) "
+            f"({' '.join(bilan.anomalies_nouvelles)}), "
+            f"{len(bilan.anomalies_connues)} déjà connue(s)"
+        )
+    raise typer.Exit(CODE_ECHECS if "échoué" in bilan.scenarios.values() else 0)
 
 
 if __name__ == "__main__":
