@@ -198,3 +198,43 @@ def test_un_cahier_vide_n_enregistre_rien(cahier, tmp_path):
     shutil.copyfile(cahier.classeur, copie)
     with pytest.raises(CahierInvalide, match="aucune étape n'a de résultat"):
         lire_classeur(copie, list(cahier.scenarios), tmp_path, date(2026, 12, 3))
+
+
+def test_la_commande_refuse_un_cahier_faux_sans_rien_enregistrer(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RECETTE_RAPPORTS": str(tmp_path), "RECETTE_BASE": str(tmp_path / "r.db")}
+
+    def recette(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "recette.cli", *args],
+            cwd=RACINE,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    produit = recette("cahier", "--profil", "demo-a")
+    assert produit.returncode == 0, produit.stderr
+    classeur = tmp_path / "documents" / "cahiers" / "demo-a" / "cahier-va.xlsx"
+    rempli = remplir(
+        classeur,
+        {"securite/lecteur-cps.feature:8#1": ("oui", None, None, "Dr Paul Durand", "03/12/2026")},
+    )
+    refus = recette("cahier", "importer", str(rempli), "--profil", "demo-a", "--auteur", "AMOA")
+    assert refus.returncode == 2
+    assert "feuille « Cahier de recette », ligne 11, colonne I" in refus.stderr  # 5th step row
+    assert "Rien n'a été enregistré" in refus.stderr
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("VA-")]
+    correct = remplir(
+        classeur,
+        {"securite/lecteur-cps.feature:8#1": ("OK", None, None, "Dr Paul Durand", "03/12/2026")},
+    )
+    accepte = recette("cahier", "importer", str(correct), "--profil", "demo-a", "--auteur", "AMOA")
+    assert accepte.returncode == 0, accepte.stderr
+    assert "securite/lecteur-cps.feature:8 : incomplet" in accepte.stdout
+    seances = [p for p in tmp_path.iterdir() if p.name.startswith("VA-")]
+    assert len(seances) == 1 and (seances[0] / "manifeste.sha256").exists()
