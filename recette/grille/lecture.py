@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from recette.archives import ArchiveRefusee, verifier_archive
+from recette.archives import ArchiveIllisible, ArchiveRefusee, verifier_archive
 from recette.erreurs import GrilleInvalide
 from recette.grille.referentiel import normaliser
 
@@ -179,6 +179,8 @@ def _lire_xlsx(fichier: Path, evaluer: Evaluateur) -> Tableau:
     # openpyxl inflates whatever the workbook holds: the bench's limits are checked first.
     try:
         verifier_archive(fichier, f"Le classeur {fichier.name}")
+    except ArchiveIllisible:
+        pass  # not a workbook at all: openpyxl's refusal below says so in the usual words
     except ArchiveRefusee as exc:
         raise GrilleInvalide(exc.message) from None
     try:
