@@ -298,8 +298,9 @@ def demo(
             reprise = None if sans_reprise else _charger_jeu_de_recette(profil.nom, serveur.url)
             seance, bilan = _executer_seance(profil.nom, serveur.url, "va", tags, parallele, True)
             _resume(seance, bilan)
+            charge = None
             if not sans_charge:
-                _verifier_charge(
+                charge = _verifier_charge(
                     profil.nom,
                     serveur.url,
                     _duree(duree_charge),
@@ -327,6 +328,9 @@ def demo(
     console.print(f"  • PV de VA proposé : {_dossier_documents(seance.id) / 'pv-va.pdf'}")
     console.print(f"  • Rapport Allure (ouvrir dans un navigateur) : {page}")
     console.print(f"  • Preuves scellées de la séance : {seance.dossier}")
+    if charge is not None:
+        page_charge = charge.fichiers.get("performances.html")
+        console.print(f"  • Rapport des temps de réponse sous charge : {page_charge}")
     console.print(f"  • Vérifier l'intégrité : recette verifier {seance.id}")
     raise typer.Exit(_code_de_sortie(seance))
 
@@ -457,7 +461,7 @@ def _charger_jeu_de_recette(nom_profil: str, url: str):
 def _documents(identifiant: str, paquets: bool) -> None:
     """PV and friends for a séance, with the proposed decision and its reasons; optionally a
     reproduction pack for each open anomaly of the séance."""
-    from recette.anomalies.paquet import construire_paquet
+    from recette.anomalies.paquet import construire_paquet, preuve_de_controle
     from recette.documents.faits import rassembler_faits
     from recette.documents.produire import produire_documents
 
@@ -480,12 +484,25 @@ def _documents(identifiant: str, paquets: bool) -> None:
     if not paquets:
         return
     secrets = _secrets_connus(faits.solution.profil)
-    ouvertes = [a.numero for a in faits.ouvertes]
+    paquets_faits, controles = [], []
     with console.status("Paquets de reproduction…"), _registre() as registre:
-        for numero in ouvertes:
+        for numero in (a.numero for a in faits.ouvertes):
+            # A check's anomaly has no scenario to replay: its evidence is the check's report.
+            controle = preuve_de_controle(RACINE, registre, numero)
+            if controle is not None:
+                controles.append(controle)
+                continue
             construire_paquet(RACINE, registre, numero, dossier / "paquets", secrets)
-    if ouvertes:
-        console.print(f"Paquets de reproduction ({len(ouvertes)}) : {dossier / 'paquets'}")
+            paquets_faits.append(numero)
+    if paquets_faits:
+        console.print(f"Paquets de reproduction ({len(paquets_faits)}) : {dossier / 'paquets'}")
+    if controles:
+        console.print("Anomalies constatées par un contrôle (leur preuve est son rapport) :")
+    for controle in controles:
+        console.print(
+            f"  {controle.numero} ({controle.controle}) : preuve = "
+            f"{controle.rapport or 'rapport non localisé'}"
+        )
 
 
 @app.command()
@@ -523,6 +540,7 @@ def _p95(ligne, source: str) -> str:
 
 def _verifier_charge(nom_profil, cible, duree_s, utilisateurs, workers, navigateur, sortie):
     """The response-time table under load: verdict per line, report, anomalies."""
+    from recette.anomalies.constats import rapport_relatif
     from recette.performances import verifier_performances
     from recette.performances.anomalies import enregistrer
 
@@ -544,13 +562,21 @@ def _verifier_charge(nom_profil, cible, duree_s, utilisateurs, workers, navigate
         )
     console.print(tableau)
     controle = f"CHARGE-{seances.maintenant():%Y%m%d-%H%M%S}-{nom_profil}"
+    page = resultat.fichiers.get("performances.html", sortie)
     with _registre() as registre:
         bilan = enregistrer(
-            RACINE, registre, resultat, controle, nom_profil, cible or "", seances.maintenant()
+            RACINE,
+            registre,
+            resultat,
+            controle,
+            nom_profil,
+            cible or "",
+            seances.maintenant(),
+            rapport=rapport_relatif(RACINE, page),
         )
     for code, numero in sorted(bilan.par_constat.items()):
         console.print(f"  anomalie {numero} : ligne « {code} » non conforme")
-    console.print(f"Rapport de charge : {resultat.fichiers.get('performances.html', sortie)}")
+    console.print(f"Rapport de charge : {page}")
     return resultat
 
 
@@ -601,7 +627,8 @@ def anomalies_paquet(
     try:
         with _registre() as registre:
             occurrences = registre.voir(numero).occurrences
-            profils = {seances.charger(_rapports(), o.seance)[1]["profil"] for o in occurrences}
+            # The register's index knows every séance and check, folder or not.
+            profils = {s.profil for o in occurrences if (s := registre.seance(o.seance))}
             secrets = set().union(*(_secrets_connus(p) for p in profils))
             chemin = construire_paquet(
                 RACINE, registre, numero, sortie or _rapports() / "paquets", secrets

@@ -36,7 +36,11 @@ from typing import Any
 
 from recette.adaptateur.echanges import ClientEchanges, ConfigDonnees, config_donnees
 from recette.adaptateur.profil import Profil, charger_profil
-from recette.anomalies.constats import ConstatAnomalie, ouvrir_anomalies_constat
+from recette.anomalies.constats import (
+    ConstatAnomalie,
+    ouvrir_anomalies_constat,
+    rapport_relatif,
+)
 from recette.anomalies.registre import Registre, chemin_registre
 from recette.archives import ArchiveIllisible, ArchiveSure
 from recette.contrat import charger_contrat
@@ -1188,6 +1192,8 @@ def _enregistrer(
     profil: Profil,
     registre: Path | None,
     quand: datetime,
+    genre: str,
+    document: Path,
 ) -> None:
     # The proposed gravity follows the priority the grid gives the requirements.
     constats = [replace(c, priorite=_priorite(racine, c.exigences)) for c in rapport.constats]
@@ -1201,6 +1207,8 @@ def _enregistrer(
             profil=profil.nom,
             cible=profil.cible,
             quand=quand,
+            genre=genre,
+            rapport=rapport_relatif(racine, document),
         )
     rapport.anomalies.update(ouvertes.par_constat)
 
@@ -1260,13 +1268,10 @@ def verifier_reprise(
     rapport.quand, rapport.seance = quand, _seance(CONTROLE_REPRISE, quand)
     rapport.bilan_fourni = rejets is not None
     rapport.constats = _constats_reprise(rapport)
+    sortie = Path(sortie) if sortie else dossier_rapports(racine) / "documents" / rapport.seance
     if rapport.constats and enregistrer_anomalies:
-        _enregistrer(racine, rapport, profil, registre, quand)
-    _ecrire_documents(
-        rapport,
-        Path(sortie) if sortie else dossier_rapports(racine) / "documents" / rapport.seance,
-        "reprise",
-    )
+        _enregistrer(racine, rapport, profil, registre, quand, "reprise", sortie / "reprise.html")
+    _ecrire_documents(rapport, sortie, "reprise")
     return rapport
 
 
@@ -1312,13 +1317,12 @@ def verifier_reversibilite(
     )
     rapport.profil, rapport.cible, rapport.source = profil.nom, profil.cible, Path(pivot_dir)
     rapport.quand, rapport.seance = quand, _seance(CONTROLE_REVERSIBILITE, quand)
+    sortie = Path(sortie) if sortie else dossier_rapports(racine) / "documents" / rapport.seance
     if rapport.constats and enregistrer_anomalies:
-        _enregistrer(racine, rapport, profil, registre, quand)
-    _ecrire_documents(
-        rapport,
-        Path(sortie) if sortie else dossier_rapports(racine) / "documents" / rapport.seance,
-        "reversibilite",
-    )
+        _enregistrer(
+            racine, rapport, profil, registre, quand, "reversibilite", sortie / "reversibilite.html"
+        )
+    _ecrire_documents(rapport, sortie, "reversibilite")
     return rapport
 
 

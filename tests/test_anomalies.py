@@ -343,7 +343,7 @@ def test_schema_versionne_et_mode_wal(tmp_path):
     with sqlite3.connect(chemin) as cx:
         assert cx.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert cx.execute("SELECT valeur FROM meta WHERE cle = 'version_schema'").fetchone() == (
-            "1",
+            "2",
         )
         cx.execute("UPDATE meta SET valeur = '99' WHERE cle = 'version_schema'")
     cx.close()

@@ -13,12 +13,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from recette.anomalies.cycle import EN_COURS
 from recette.anomalies.modele import Bilan
 from recette.anomalies.registre import Registre
 from recette.anomalies.signature import signature
 from recette.resultats import Resultat
+from recette.seance import dossier_rapports
 
 _ESPACE_UUID = uuid.UUID("8f1f4f8e-5b7a-4d0e-9a51-2f0f1c1e7a10")
 
@@ -57,9 +59,14 @@ def ouvrir_anomalies_constat(
     cible: str,
     quand: datetime,
     auteur: str = "banc",
+    genre: str = "controle",
+    rapport: str | None = None,
 ) -> AnomaliesConstat:
     """Records the check `seance` and opens (or adds an occurrence to) one anomaly per
-    constat; recording the same check twice adds nothing."""
+    constat; recording the same check twice adds nothing. The register records the check as
+    such (`genre`: « charge », « reprise »…) with its report (`rapport`, relative to the
+    reports folder when inside it): a check has no séance folder, its report is the
+    evidence."""
     resultats = [
         Resultat(
             uuid=str(uuid.uuid5(_ESPACE_UUID, f"{seance}/{c.controle}/{c.code}")),
@@ -88,6 +95,8 @@ def ouvrir_anomalies_constat(
         auteur,
         debut=quand,
         fin=quand,
+        genre=genre,
+        rapport=rapport,
     )
     anomalies = registre.lister()
     par_constat = {}
@@ -110,3 +119,17 @@ def _anomalie_du_constat(anomalies, constat: ConstatAnomalie, seance: str) -> st
         if a.statut in EN_COURS:
             return a.numero
     return next((a.reference for a in memes if a.reference), None)
+
+
+def rapport_relatif(racine: Path, rapport: Path) -> str:
+    """Where a check's report is, as the register keeps it: relative to the reports folder
+    when it lies inside (the folder may move with its register), absolute otherwise."""
+    rapport = Path(rapport).resolve()
+    try:
+        return rapport.relative_to(dossier_rapports(racine).resolve()).as_posix()
+    except ValueError:
+        return str(rapport)
+
+
+def chemin_rapport(racine: Path, rapport: str) -> Path:
+    return dossier_rapports(racine) / rapport  # an absolute `rapport` stays itself

@@ -9,12 +9,14 @@ import re
 import shutil
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from recette import preuves as evidence
 from recette import seance as seances
+from recette.anomalies.constats import chemin_rapport
 from recette.erreurs import RecetteErreur
 from recette.grille.features import ScenarioInfo, lire_features
 
@@ -24,6 +26,54 @@ _DATE_ZIP = (2000, 1, 1, 0, 0, 0)
 
 class PaquetImpossible(RecetteErreur):
     pass
+
+
+class AnomalieDeControle(PaquetImpossible):
+    """The anomaly was found by a check (load, reprise, réversibilité), not by a scenario:
+    there is nothing to replay, its evidence is the check's report."""
+
+
+LIBELLES_CONTROLE = {
+    "charge": "contrôle des temps de réponse sous charge",
+    "reprise": "contrôle de la reprise des données",
+    "reversibilite": "contrôle de la réversibilité",
+}
+
+
+@dataclass(frozen=True)
+class PreuveDeControle:
+    numero: str
+    seance: str
+    controle: str  # French words: « contrôle des temps de réponse sous charge »
+    rapport: Path | None
+
+    @property
+    def message(self) -> str:
+        ou = (
+            f"son rapport : {self.rapport}"
+            if self.rapport
+            else "son rapport, dont le registre n'a pas gardé l'emplacement"
+        )
+        return (
+            f"{self.numero} a été constatée par le {self.controle} ({self.seance}), non par un "
+            f"scénario : elle n'a pas de paquet de reproduction. Sa preuve est {ou}."
+        )
+
+
+def preuve_de_controle(racine: Path, registre, numero: str) -> PreuveDeControle | None:
+    """When a check found anomaly `numero`: the check and its report; None for a scenario's."""
+    occurrences = registre.voir(numero).occurrences
+    echecs = [o for o in occurrences if o.statut in ("failed", "broken")] or list(occurrences)
+    for occurrence in reversed(echecs):
+        seance = registre.seance(occurrence.seance)
+        if seance is not None and seance.est_controle:
+            return PreuveDeControle(
+                numero,
+                seance.id,
+                LIBELLES_CONTROLE.get(seance.genre, f"contrôle « {seance.genre} »"),
+                chemin_rapport(racine, seance.rapport) if seance.rapport else None,
+            )
+    return None
 
 
 def _resultat(dossier_seance: Path, uuid: str) -> dict:
@@ -108,6 +158,9 @@ nouvelle séance scellée comme preuve.
 def construire_paquet(
     racine: Path, registre, numero: str, destination: Path, secrets: set[str]
 ) -> Path:
+    controle = preuve_de_controle(racine, registre, numero)
+    if controle is not None:
+        raise AnomalieDeControle(controle.message)
     fiche = registre.voir(numero)
     anomalie = fiche.anomalie
     echecs = [o for o in fiche.occurrences if o.statut in ("failed", "broken")]

@@ -61,7 +61,7 @@ from recette.verdicts import AnomalieFait, Phase, StatutAnomalie
 
 S = StatutAnomalie
 
-VERSION_SCHEMA = 1
+VERSION_SCHEMA = 2
 APPLICATION = "recette : registre des anomalies"
 # Waiting for another process's transaction (the web workbench and the CLI share the file).
 ATTENTE_VERROU_MS = 15_000
@@ -70,6 +70,7 @@ _STATUTS_SQL = ", ".join(f"'{s.value}'" for s in S)
 _GRAVITES_SQL = ", ".join(f"'{g.value}'" for g in Gravite)
 _EN_COURS_SQL = ", ".join(f"'{s.value}'" for s in sorted(cycle.EN_COURS))
 
+# Version 1 of the schema; MIGRATIONS bring it to VERSION_SCHEMA.
 SCHEMA = f"""
 CREATE TABLE meta (
     cle TEXT PRIMARY KEY,
@@ -144,8 +145,23 @@ CREATE TABLE historique (
 CREATE INDEX historique_anomalie ON historique(anomalie);
 """
 
-# Upgrades from version n to n + 1, applied in order inside the opening transaction.
-MIGRATIONS: dict[int, str] = {}
+# Upgrades from version n to n + 1, applied in order inside the opening transaction. A new
+# file is created at version 1 (SCHEMA) and goes through them too, so every file, old or new,
+# has the same tables.
+MIGRATIONS: dict[int, str] = {
+    # 2: the séance index knows checks (load, reprise, réversibilité) from scenario séances:
+    # a check has no séance folder, its evidence is its report. Checks recorded by version 1
+    # are recognised by the identifiers the bench gave them.
+    1: """
+        ALTER TABLE seances ADD COLUMN genre TEXT NOT NULL DEFAULT 'scenarios';
+        ALTER TABLE seances ADD COLUMN rapport TEXT;
+        UPDATE seances SET genre = 'charge' WHERE id LIKE 'CHARGE-%';
+        UPDATE seances SET genre = 'reprise' WHERE id LIKE 'reprise-%';
+        UPDATE seances SET genre = 'reversibilite' WHERE id LIKE 'reversibilite-%'
+    """,
+}
+# The séance index's kind of a séance run by scenarios (the others are checks).
+GENRE_SCENARIOS = "scenarios"
 
 # The history's word for reaching a status (the « de » and « vers » columns say the rest).
 _ACTIONS = {
@@ -247,9 +263,8 @@ class Registre:
                             cx.execute(instruction)
                     cx.executemany(
                         "INSERT INTO meta (cle, valeur) VALUES (?, ?)",
-                        [("application", APPLICATION), ("version_schema", str(VERSION_SCHEMA))],
+                        [("application", APPLICATION), ("version_schema", "1")],
                     )
-                    return
                 meta = dict(cx.execute("SELECT cle, valeur FROM meta").fetchall())
                 if meta.get("application") != APPLICATION:
                     raise RegistreAnomaliesErreur(
@@ -291,9 +306,12 @@ class Registre:
         fin: str | datetime | None = None,
         statut: str = "terminée",
         preuves: Mapping[str, Sequence[str]] | None = None,
+        genre: str = GENRE_SCENARIOS,
+        rapport: str | None = None,
     ) -> Bilan:
         """Records a séance and its failures (see the module's rules); ``preuves`` maps a
-        result's uuid to its evidence paths (relative to the séance folder)."""
+        result's uuid to its evidence paths (relative to the séance folder). A check (``genre``
+        « charge », « reprise »…) has no séance folder: ``rapport`` locates its report."""
         quand = self._moment(quand)
         auteur = _auteur(auteur)
         try:
@@ -306,7 +324,8 @@ class Registre:
                 return Bilan(seance_id, deja_enregistree=True)
             cx.execute(
                 "INSERT INTO seances (id, phase, profil, cible, debut, fin, statut, compteurs,"
-                " enregistree_le, enregistree_par) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " enregistree_le, enregistree_par, genre, rapport)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     seance_id,
                     phase,
@@ -318,6 +337,8 @@ class Registre:
                     json.dumps(compter(list(resultats)), ensure_ascii=False, sort_keys=True),
                     self._iso(quand),
                     auteur,
+                    genre,
+                    rapport,
                 ),
             )
             nouvelles: list[str] = []
@@ -710,20 +731,27 @@ class Registre:
     def seances(self) -> list[SeanceEnregistree]:
         with self._lecture() as cx:
             lignes = cx.execute("SELECT * FROM seances ORDER BY enregistree_le, id").fetchall()
-        return [
-            SeanceEnregistree(
-                id=s["id"],
-                phase=s["phase"],
-                profil=s["profil"],
-                cible=s["cible"],
-                debut=s["debut"],
-                fin=s["fin"],
-                statut=s["statut"],
-                compteurs=json.loads(s["compteurs"]),
-                enregistree_le=self._lire_moment(s["enregistree_le"]),
-            )
-            for s in lignes
-        ]
+        return [self._seance(s) for s in lignes]
+
+    def seance(self, seance_id: str) -> SeanceEnregistree | None:
+        with self._lecture() as cx:
+            ligne = cx.execute("SELECT * FROM seances WHERE id = ?", (seance_id,)).fetchone()
+        return self._seance(ligne) if ligne is not None else None
+
+    def _seance(self, s: sqlite3.Row) -> SeanceEnregistree:
+        return SeanceEnregistree(
+            id=s["id"],
+            phase=s["phase"],
+            profil=s["profil"],
+            cible=s["cible"],
+            debut=s["debut"],
+            fin=s["fin"],
+            statut=s["statut"],
+            compteurs=json.loads(s["compteurs"]),
+            enregistree_le=self._lire_moment(s["enregistree_le"]),
+            genre=s["genre"],
+            rapport=s["rapport"],
+        )
 
     # --- helpers ------------------------------------------------------------------------------
 

@@ -180,7 +180,7 @@ def _lire_xlsx(fichier: Path, evaluer: Evaluateur) -> Tableau:
     try:
         verifier_archive(fichier, f"Le classeur {fichier.name}")
     except ArchiveIllisible:
-        pass  # not a zip at all: openpyxl's refusal below says it in the grid's words
+        pass  # not a workbook at all: openpyxl's refusal below says so in the usual words
     except ArchiveRefusee as exc:
         raise GrilleInvalide(exc.message) from None
     try:

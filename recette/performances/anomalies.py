@@ -46,11 +46,27 @@ def constats(resultat, exigences: dict[str, str]) -> list[ConstatAnomalie]:
 
 
 def enregistrer(
-    racine: Path, registre, resultat, controle: str, profil: str, cible: str, quand: datetime
+    racine: Path,
+    registre,
+    resultat,
+    controle: str,
+    profil: str,
+    cible: str,
+    quand: datetime,
+    rapport: str | None = None,
 ):
-    """Records the load check as a séance of the register; returns the anomaly numbers."""
+    """Records the load check in the register, as a check whose evidence is its report
+    (`rapport`); returns the anomaly numbers."""
     trouves = constats(resultat, correspondance_exigences(racine))
     bilan = ouvrir_anomalies_constat(
-        registre, trouves, seance=controle, phase="va", profil=profil, cible=cible, quand=quand
+        registre,
+        trouves,
+        seance=controle,
+        phase="va",
+        profil=profil,
+        cible=cible,
+        quand=quand,
+        genre="charge",
+        rapport=rapport,
     )
     return bilan
