@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
 from recette import seance as seances
+from recette.console import console, echapper, erreurs
 from recette.erreurs import RecetteErreur
 
 RACINE = Path(os.environ.get("RECETTE_RACINE") or Path(__file__).resolve().parent.parent)
@@ -24,9 +22,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-# Outside a terminal (logs, CI, pipes) tables get room instead of 80 columns.
-console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-erreurs = Console(stderr=True, highlight=False, soft_wrap=True)
+# User data (titles, labels, names, paths, messages) is printed through `echapper` only: Rich
+# would read its brackets as markup (see recette.console).
 
 CODE_ECHECS = 1
 CODE_REFUS = 2
@@ -34,7 +31,7 @@ CODE_INTERRUPTION = 3
 
 
 def _echouer(exc: RecetteErreur, code: int = CODE_REFUS) -> None:
-    erreurs.print(f"[bold red]Erreur :[/] {exc.message}")
+    erreurs.print(f"[bold red]Erreur :[/] {echapper(exc.message)}")
     raise typer.Exit(code)
 
 
@@ -54,8 +51,9 @@ def _executer_seance(profil, cible, phase, tags, parallele, video):
     ):
         preparation = lanceur.preparer(RACINE, profil, cible, tags)
     console.print(
-        f"Solution : [bold]{preparation.profil.libelle}[/] — {preparation.profil.cible} "
-        f"(version {preparation.version_cible.get('version', 'inconnue')})"
+        f"Solution : [bold]{echapper(preparation.profil.libelle)}[/] — "
+        f"{echapper(preparation.profil.cible)} "
+        f"(version {echapper(preparation.version_cible.get('version', 'inconnue'))})"
     )
     with Progress(
         TextColumn("[bold]Séance[/]"),
@@ -75,7 +73,9 @@ def _executer_seance(profil, cible, phase, tags, parallele, video):
                 marque = {"passed": "[green]réussi[/]", "failed": "[red]échoué[/]"}.get(
                     evenement["statut"], "[yellow]ignoré[/]"
                 )
-                progression.update(tache, advance=1, dernier=f"{marque} {evenement['nom'][:60]}")
+                progression.update(
+                    tache, advance=1, dernier=f"{marque} {echapper(evenement['nom'][:60])}"
+                )
 
         return lanceur.executer(
             RACINE, preparation, phase, tags, parallele, video, sur_evenement=sur_evenement
@@ -84,19 +84,21 @@ def _executer_seance(profil, cible, phase, tags, parallele, video):
 
 def _resume(seance: seances.Seance, bilan) -> None:
     c = seance.compteurs
-    tableau = Table(title=f"Séance {seance.id} ({seance.statut})", show_header=True)
+    tableau = Table(
+        title=f"Séance {echapper(seance.id)} ({echapper(seance.statut)})", show_header=True
+    )
     for colonne in ("Scénarios", "Réussis", "Échoués", "Non écrits", "Ignorés"):
         tableau.add_column(colonne, justify="right")
     tableau.add_row(
-        str(c.get("total", 0)),
-        f"[green]{c.get('reussis', 0)}[/]",
-        f"[red]{c.get('echoues', 0)}[/]",
-        str(c.get("non_ecrits", 0)),
-        str(c.get("ignores", 0)),
+        echapper(c.get("total", 0)),
+        f"[green]{echapper(c.get('reussis', 0))}[/]",
+        f"[red]{echapper(c.get('echoues', 0))}[/]",
+        echapper(c.get("non_ecrits", 0)),
+        echapper(c.get("ignores", 0)),
     )
     console.print(tableau)
     for remarque in seance.remarques:
-        console.print(f"[yellow]Remarque :[/] {remarque}")
+        console.print(f"[yellow]Remarque :[/] {echapper(remarque)}")
     if bilan is not None:
 
         def partie(nombre_et_mot: str, numeros: tuple[str, ...]) -> str:
@@ -106,11 +108,13 @@ def _resume(seance: seances.Seance, bilan) -> None:
 
         console.print(
             "Registre des anomalies : "
-            + ", ".join(
-                (
-                    partie("nouvelle(s)", bilan.nouvelles),
-                    partie("déjà connue(s)", bilan.recurrentes),
-                    partie("proposée(s) « vérifiée »", bilan.proposees_verifiees),
+            + echapper(
+                ", ".join(
+                    (
+                        partie("nouvelle(s)", bilan.nouvelles),
+                        partie("déjà connue(s)", bilan.recurrentes),
+                        partie("proposée(s) « vérifiée »", bilan.proposees_verifiees),
+                    )
                 )
             )
         )
@@ -162,7 +166,7 @@ def lancer(
     except RecetteErreur as exc:
         _echouer(exc)
     _resume(seance, bilan)
-    console.print(f"Rapport : recette rapport {seance.id}")
+    console.print(f"Rapport : recette rapport {echapper(seance.id)}")
     raise typer.Exit(_code_de_sortie(seance))
 
 
@@ -208,7 +212,7 @@ def rapport(seance: Annotated[str, typer.Argument(help="Identifiant de la séanc
             )
     except RecetteErreur as exc:
         _echouer(exc)
-    console.print(f"Rapport Allure (hors ligne, un seul fichier) : {page}")
+    console.print(f"Rapport Allure (hors ligne, un seul fichier) : {echapper(page)}")
 
 
 @app.command()
@@ -223,16 +227,18 @@ def verifier(seance: Annotated[str, typer.Argument(help="Identifiant de la séan
     ecarts = preuves.verifier_manifeste(dossier)
     if ecarts.intact:
         n = len(preuves.lire_manifeste(dossier))
-        console.print(f"[green]Séance intacte[/] : {n} fichiers conformes au manifeste.")
-        console.print(f"Empreinte du manifeste : {preuves.empreinte_manifeste(dossier)}")
+        console.print(f"[green]Séance intacte[/] : {n:d} fichiers conformes au manifeste.")
+        console.print(f"Empreinte du manifeste : {echapper(preuves.empreinte_manifeste(dossier))}")
         return
     for chemin in ecarts.modifies:
-        erreurs.print(f"[red]Fichier modifié[/] : {chemin}")
+        erreurs.print(f"[red]Fichier modifié[/] : {echapper(chemin)}")
     for chemin in ecarts.manquants:
-        erreurs.print(f"[red]Fichier manquant[/] : {chemin}")
+        erreurs.print(f"[red]Fichier manquant[/] : {echapper(chemin)}")
     for chemin in ecarts.ajoutes:
-        erreurs.print(f"[red]Fichier ajouté[/] : {chemin}")
-    erreurs.print(f"[bold red]La séance {dossier.name} a été altérée depuis son scellement.[/]")
+        erreurs.print(f"[red]Fichier ajouté[/] : {echapper(chemin)}")
+    erreurs.print(
+        f"[bold red]La séance {echapper(dossier.name)} a été altérée depuis son scellement.[/]"
+    )
     raise typer.Exit(CODE_ECHECS)
 
 
@@ -244,12 +250,17 @@ def lister_seances():
         _, d = seances.charger(_rapports(), identifiant)
         c = d.get("compteurs", {})
         tableau.add_row(
-            identifiant,
-            d["phase"].upper(),
-            d["statut"],
-            str(c.get("reussis", 0)),
-            str(c.get("echoues", 0)),
-            d["debut"],
+            *map(
+                echapper,
+                (
+                    identifiant,
+                    d["phase"].upper(),
+                    d["statut"],
+                    c.get("reussis", 0),
+                    c.get("echoues", 0),
+                    d["debut"],
+                ),
+            )
         )
     console.print(tableau)
 
@@ -281,7 +292,7 @@ def demo(
 
     edition = edition.lower()
     if edition not in ("a", "b"):
-        erreurs.print(f"[bold red]Erreur :[/] édition « {edition} » inconnue : a ou b.")
+        erreurs.print(f"[bold red]Erreur :[/] édition « {echapper(edition)} » inconnue : a ou b.")
         raise typer.Exit(CODE_REFUS)
     liste_defauts = tuple(d.strip() for d in defauts.split(",") if d.strip())
     try:
@@ -292,8 +303,13 @@ def demo(
             serveur = demonstration.demarrer(edition, liste_defauts)
         with serveur:
             console.print(
-                f"Solution de démonstration (édition {edition.upper()}) : {serveur.url}"
-                + (f" — défauts activés : {', '.join(liste_defauts)}" if liste_defauts else "")
+                f"Solution de démonstration (édition {echapper(edition.upper())}) : "
+                f"{echapper(serveur.url)}"
+                + (
+                    f" — défauts activés : {echapper(', '.join(liste_defauts))}"
+                    if liste_defauts
+                    else ""
+                )
             )
             reprise = None if sans_reprise else _charger_jeu_de_recette(profil.nom, serveur.url)
             seance, bilan = _executer_seance(profil.nom, serveur.url, "va", tags, parallele, True)
@@ -312,7 +328,8 @@ def demo(
         if reprise is not None:
             couleur = "green" if reprise.conforme else "red"
             console.print(
-                f"Reprise du jeu de recette : [{couleur}]{reprise.verdict}[/] — {reprise.html}"
+                f"Reprise du jeu de recette : [{couleur}]{echapper(reprise.verdict)}[/] — "
+                f"{echapper(reprise.html)}"
             )
         with console.status("Construction du rapport Allure…"):
             page = allure.generer(
@@ -325,13 +342,13 @@ def demo(
     except RecetteErreur as exc:
         _echouer(exc)
     console.print("\n[bold]Où regarder :[/]")
-    console.print(f"  • PV de VA proposé : {_dossier_documents(seance.id) / 'pv-va.pdf'}")
-    console.print(f"  • Rapport Allure (ouvrir dans un navigateur) : {page}")
-    console.print(f"  • Preuves scellées de la séance : {seance.dossier}")
+    console.print(f"  • PV de VA proposé : {echapper(_dossier_documents(seance.id) / 'pv-va.pdf')}")
+    console.print(f"  • Rapport Allure (ouvrir dans un navigateur) : {echapper(page)}")
+    console.print(f"  • Preuves scellées de la séance : {echapper(seance.dossier)}")
     if charge is not None:
         page_charge = charge.fichiers.get("performances.html")
-        console.print(f"  • Rapport des temps de réponse sous charge : {page_charge}")
-    console.print(f"  • Vérifier l'intégrité : recette verifier {seance.id}")
+        console.print(f"  • Rapport des temps de réponse sous charge : {echapper(page_charge)}")
+    console.print(f"  • Vérifier l'intégrité : recette verifier {echapper(seance.id)}")
     raise typer.Exit(_code_de_sortie(seance))
 
 
@@ -364,12 +381,10 @@ def anomalies_lister(
     for a in anomalies:
         echeance = a.echeance_correction.strftime("%d/%m/%Y %H:%M") if a.echeance_correction else ""
         tableau.add_row(
-            a.numero,
-            a.titre,
-            str(a.gravite),
-            a.libelle_statut,
-            " ".join(a.exigences),
-            echeance,
+            *map(
+                echapper,
+                (a.numero, a.titre, a.gravite, a.libelle_statut, " ".join(a.exigences), echeance),
+            ),
             "[red]oui[/]" if a.en_retard(maintenant) else "",
         )
     console.print(tableau)
@@ -384,15 +399,18 @@ def anomalies_voir(numero: Annotated[str, typer.Argument(help="ANO-AAAA-NNNN")])
     except RecetteErreur as exc:
         _echouer(exc)
     a = fiche.anomalie
-    console.print(f"[bold]{a.numero}[/] — {a.titre}")
+    console.print(f"[bold]{echapper(a.numero)}[/] — {echapper(a.titre)}")
     console.print(
-        f"Statut : {a.libelle_statut} ; gravité : {a.gravite} ; exigences : {' '.join(a.exigences)}"
+        f"Statut : {echapper(a.libelle_statut)} ; gravité : {echapper(a.gravite)} ; "
+        f"exigences : {echapper(' '.join(a.exigences))}"
     )
-    console.print(f"Scénario : {a.scenario}\nÉtape en échec : {a.etape_en_echec or '—'}")
-    console.print(f"Attendu : {a.attendu}\nObservé : {a.observe}")
+    console.print(
+        f"Scénario : {echapper(a.scenario)}\nÉtape en échec : {echapper(a.etape_en_echec or '—')}"
+    )
+    console.print(f"Attendu : {echapper(a.attendu)}\nObservé : {echapper(a.observe)}")
     console.print(f"Occurrences : {len(fiche.occurrences)}")
     for e in fiche.historique:
-        console.print(f"  {e.date:%d/%m/%Y %H:%M} {e.auteur} : {e.action}")
+        console.print(f"  {e.date:%d/%m/%Y %H:%M} {echapper(e.auteur)} : {echapper(e.action)}")
 
 
 def _changer(action: str, numero: str, auteur: str, **options) -> None:
@@ -403,7 +421,7 @@ def _changer(action: str, numero: str, auteur: str, **options) -> None:
             )
     except RecetteErreur as exc:
         _echouer(exc)
-    console.print(f"{anomalie.numero} : {anomalie.libelle_statut}")
+    console.print(f"{echapper(anomalie.numero)} : {echapper(anomalie.libelle_statut)}")
 
 
 AUTEUR = typer.Option(help="Qui fait ce changement (tracé dans l'historique).")
@@ -451,7 +469,7 @@ def _charger_jeu_de_recette(nom_profil: str, url: str):
     with console.status("Chargement du jeu de recette par l'import de la solution…"):
         chargement = remplir_environnement(RACINE, nom_profil, "recette", url, 42)
     console.print(
-        f"Jeu de recette : {chargement.patients_importes} patient(s) importé(s), "
+        f"Jeu de recette : {echapper(chargement.patients_importes)} patient(s) importé(s), "
         f"{len(chargement.rejets)} ligne(s) rejetée(s)"
     )
     with console.status("Vérification de la reprise…"):
@@ -469,18 +487,20 @@ def _documents(identifiant: str, paquets: bool) -> None:
         faits = rassembler_faits(RACINE, identifiant)
         ecrits = produire_documents(RACINE, identifiant, faits=faits)
     verdict = faits.verdict
-    console.print(f"Décision proposée : [bold]{verdict.decision.libelle}[/]")
+    console.print(f"Décision proposée : [bold]{echapper(verdict.decision.libelle)}[/]")
     for motif in verdict.motifs[:6]:
-        console.print(f"  • {motif}")
+        console.print(f"  • {echapper(motif)}")
     if len(verdict.motifs) > 6:
         console.print(f"  … et {len(verdict.motifs) - 6} autre(s) motif(s) : voir le PV.")
     for reserve in verdict.reserves:
-        console.print(f"  réserve {reserve.numero} à lever avant le {reserve.echeance:%d/%m/%Y}")
+        console.print(
+            f"  réserve {echapper(reserve.numero)} à lever avant le {reserve.echeance:%d/%m/%Y}"
+        )
     dossier = _dossier_documents(identifiant)
-    console.print(f"Documents ({len(ecrits)}) : {dossier}")
+    console.print(f"Documents ({len(ecrits)}) : {echapper(dossier)}")
     for nom in ecrits:
         if nom.endswith(".pdf") or nom.startswith("registre"):
-            console.print(f"  {nom}")
+            console.print(f"  {echapper(nom)}")
     if not paquets:
         return
     secrets = _secrets_connus(faits.solution.profil)
@@ -495,13 +515,15 @@ def _documents(identifiant: str, paquets: bool) -> None:
             construire_paquet(RACINE, registre, numero, dossier / "paquets", secrets)
             paquets_faits.append(numero)
     if paquets_faits:
-        console.print(f"Paquets de reproduction ({len(paquets_faits)}) : {dossier / 'paquets'}")
+        console.print(
+            f"Paquets de reproduction ({len(paquets_faits)}) : {echapper(dossier / 'paquets')}"
+        )
     if controles:
         console.print("Anomalies constatées par un contrôle (leur preuve est son rapport) :")
     for controle in controles:
         console.print(
-            f"  {controle.numero} ({controle.controle}) : preuve = "
-            f"{controle.rapport or 'rapport non localisé'}"
+            f"  {echapper(controle.numero)} ({echapper(controle.controle)}) : preuve = "
+            f"{echapper(controle.rapport or 'rapport non localisé')}"
         )
 
 
@@ -545,7 +567,7 @@ def _verifier_charge(nom_profil, cible, duree_s, utilisateurs, workers, navigate
     from recette.performances.anomalies import enregistrer
 
     with console.status(
-        f"Charge : {utilisateurs} utilisateurs simultanés pendant {duree_s:.0f} s…"
+        f"Charge : {utilisateurs:d} utilisateurs simultanés pendant {duree_s:.0f} s…"
     ):
         resultat = verifier_performances(
             RACINE, nom_profil, cible, duree_s, utilisateurs, workers, sortie, navigateur=navigateur
@@ -554,11 +576,11 @@ def _verifier_charge(nom_profil, cible, duree_s, utilisateurs, workers, navigate
     for ligne in resultat.lignes:
         couleur = "green" if ligne.conforme else "red"
         tableau.add_row(
-            ligne.ligne.libelle,
+            echapper(ligne.ligne.libelle),
             f"{ligne.ligne.seuil_secondes:g} s",
-            _p95(ligne, "charge"),
-            _p95(ligne, "navigateur"),
-            f"[{couleur}]{ligne.verdict}[/]",
+            echapper(_p95(ligne, "charge")),
+            echapper(_p95(ligne, "navigateur")),
+            f"[{couleur}]{echapper(ligne.verdict)}[/]",
         )
     console.print(tableau)
     controle = f"CHARGE-{seances.maintenant():%Y%m%d-%H%M%S}-{nom_profil}"
@@ -575,8 +597,8 @@ def _verifier_charge(nom_profil, cible, duree_s, utilisateurs, workers, navigate
             rapport=rapport_relatif(RACINE, page),
         )
     for code, numero in sorted(bilan.par_constat.items()):
-        console.print(f"  anomalie {numero} : ligne « {code} » non conforme")
-    console.print(f"Rapport de charge : {page}")
+        console.print(f"  anomalie {echapper(numero)} : ligne « {echapper(code)} » non conforme")
+    console.print(f"Rapport de charge : {echapper(page)}")
     return resultat
 
 
@@ -635,7 +657,9 @@ def anomalies_paquet(
             )
     except RecetteErreur as exc:
         _echouer(exc)
-    console.print(f"Paquet de reproduction : {chemin} ({chemin.stat().st_size // 1024} Kio)")
+    console.print(
+        f"Paquet de reproduction : {echapper(chemin)} ({chemin.stat().st_size // 1024:d} Kio)"
+    )
 
 
 @app.command()
@@ -655,8 +679,8 @@ def rejouer(
     except RecetteErreur as exc:
         _echouer(exc)
     verdict = "[red]reproduite[/]" if rejeu.reproduite else "[green]non reproduite[/]"
-    console.print(f"Anomalie {rejeu.numero} : {verdict}")
-    console.print(f"Nouvelles preuves (séance scellée) : {rejeu.seance.dossier}")
+    console.print(f"Anomalie {echapper(rejeu.numero)} : {verdict}")
+    console.print(f"Nouvelles preuves (séance scellée) : {echapper(rejeu.seance.dossier)}")
     raise typer.Exit(CODE_ECHECS if rejeu.reproduite else 0)
 
 
@@ -679,9 +703,10 @@ def grille_importer(
     except RecetteErreur as exc:
         _echouer(exc)
     for avertissement in grille.avertissements:
-        console.print(f"[yellow]Avertissement :[/] {avertissement}")
+        console.print(f"[yellow]Avertissement :[/] {echapper(avertissement)}")
     console.print(
-        f"[green]Grille importée[/] : {len(grille.exigences)} exigences → {grille.fichier}"
+        f"[green]Grille importée[/] : {len(grille.exigences)} exigences → "
+        f"{echapper(grille.fichier)}"
     )
 
 
@@ -698,7 +723,7 @@ def grille_scenarios():
     except RecetteErreur as exc:
         _echouer(exc)
     for chemin in ecrits:
-        console.print(f"  squelette : {chemin.relative_to(RACINE)}")
+        console.print(f"  squelette : {echapper(chemin.relative_to(RACINE))}")
     console.print(f"{len(ecrits)} squelette(s) écrit(s) ; aucun fichier existant n'a été modifié.")
 
 
@@ -715,8 +740,8 @@ def grille_couverture(
         html, xlsx = produire_couverture(RACINE, seance or None)
     except RecetteErreur as exc:
         _echouer(exc)
-    console.print(f"Couverture (page HTML) : {html}")
-    console.print(f"Couverture (classeur) : {xlsx}")
+    console.print(f"Couverture (page HTML) : {echapper(html)}")
+    console.print(f"Couverture (classeur) : {echapper(xlsx)}")
 
 
 donnees_app = typer.Typer(help="Données fictives cohérentes (formation, recette, charge).")
@@ -748,14 +773,10 @@ def donnees_generer(
             def avancer(fait: int, total: int) -> None:
                 progression.update(tache, completed=fait, total=total)
 
-            manifeste = generer(profil, graine, sortie, progression=avancer, remplacer=remplacer)
+            generer(profil, graine, sortie, progression=avancer, remplacer=remplacer)
     except RecetteErreur as exc:
         _echouer(exc)
-    console.print(
-        f"Fichiers pivots écrits dans {sortie} ({manifeste})"
-        if False
-        else f"Fichiers pivots écrits dans {sortie}"
-    )
+    console.print(f"Fichiers pivots écrits dans {echapper(sortie)}")
 
 
 @donnees_app.command("environnement")
@@ -770,13 +791,14 @@ def donnees_environnement(
     from recette.environnement import remplir_environnement
 
     try:
-        with console.status(f"Génération et import du jeu « {jeu} »…"):
+        with console.status(f"Génération et import du jeu « {echapper(jeu)} »…"):
             bilan = remplir_environnement(RACINE, profil, jeu, cible, graine)
     except RecetteErreur as exc:
         _echouer(exc)
     console.print(
-        f"{bilan.patients_importes} patient(s) importé(s), {bilan.deja_presents} déjà présent(s), "
-        f"{len(bilan.rejets)} ligne(s) rejetée(s) ; fichiers pivots : {bilan.dossier}"
+        f"{bilan.patients_importes:d} patient(s) importé(s), "
+        f"{bilan.deja_presents:d} déjà présent(s), "
+        f"{len(bilan.rejets)} ligne(s) rejetée(s) ; fichiers pivots : {echapper(bilan.dossier)}"
     )
 
 
@@ -786,11 +808,11 @@ app.add_typer(reprise_app, name="reprise")
 
 def _rapport_controle(rapport, nom: str) -> None:
     couleur = "green" if rapport.conforme else "red"
-    console.print(f"{nom} : [{couleur}]{rapport.verdict}[/]")
+    console.print(f"{echapper(nom)} : [{couleur}]{echapper(rapport.verdict)}[/]")
     for code, numero in sorted(rapport.anomalies.items()):
-        console.print(f"  anomalie {numero} ({code})")
-    console.print(f"Rapport : {rapport.html}")
-    console.print(f"Classeur : {rapport.xlsx}")
+        console.print(f"  anomalie {echapper(numero)} ({echapper(code)})")
+    console.print(f"Rapport : {echapper(rapport.html)}")
+    console.print(f"Classeur : {echapper(rapport.xlsx)}")
     if not rapport.conforme:
         raise typer.Exit(CODE_ECHECS)
 
@@ -867,8 +889,8 @@ def cahier(
     console.print(
         f"Cahier de recette : {len(produit.scenarios)} scénario(s) manuel(s), {etapes} étape(s)."
     )
-    console.print(f"  À imprimer : {produit.pdf}")
-    console.print(f"  À remplir puis importer : {produit.classeur}")
+    console.print(f"  À imprimer : {echapper(produit.pdf)}")
+    console.print(f"  À remplir puis importer : {echapper(produit.classeur)}")
     console.print("  Import : recette cahier importer FICHIER --profil … --preuves DOSSIER")
 
 
@@ -911,18 +933,18 @@ def cahier_importer(
             )
     except CahierInvalide as exc:
         for ligne in exc.erreurs:
-            erreurs.print(f"[bold red]Erreur :[/] {escape(ligne)}")
+            erreurs.print(f"[bold red]Erreur :[/] {echapper(ligne)}")
         erreurs.print(f"Rien n'a été enregistré ({len(exc.erreurs)} erreur(s)).")
         raise typer.Exit(CODE_REFUS) from None
     except RecetteErreur as exc:
         _echouer(exc)
     for cle, issue in sorted(bilan.scenarios.items()):
-        console.print(f"  {escape(cle)} : {issue}")
-    console.print(f"Séance manuelle scellée : {bilan.seance.dossier}")
+        console.print(f"  {echapper(cle)} : {echapper(issue)}")
+    console.print(f"Séance manuelle scellée : {echapper(bilan.seance.dossier)}")
     if bilan.anomalies_nouvelles or bilan.anomalies_connues:
         console.print(
             f"Anomalies : {len(bilan.anomalies_nouvelles)} nouvelle(s) "
-            f"({' '.join(bilan.anomalies_nouvelles)}), "
+            f"({echapper(' '.join(bilan.anomalies_nouvelles))}), "
             f"{len(bilan.anomalies_connues)} déjà connue(s)"
         )
     raise typer.Exit(CODE_ECHECS if "échoué" in bilan.scenarios.values() else 0)

@@ -7,18 +7,16 @@ sees half a document. Séance folders are sealed: documents go to `reports/docum
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from recette import seance
+from recette.documents import tableurs
+from recette.documents.rendu import ecrire_atomiquement
 from recette.grille import charger_grille, charger_referentiel
 from recette.grille.couverture import (
     ECHOUE,
@@ -62,24 +60,6 @@ COULEURS = {
 }
 
 
-def _ecrire_atomiquement(destination: Path, ecrire: Callable[[Path], None]) -> Path:
-    destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    descripteur, nom = tempfile.mkstemp(
-        prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
-    )
-    os.close(descripteur)
-    temporaire = Path(nom)
-    try:
-        ecrire(temporaire)
-        # mkstemp makes the file private; a document is meant to be read by others.
-        temporaire.chmod(0o644)
-        os.replace(temporaire, destination)
-    finally:
-        temporaire.unlink(missing_ok=True)
-    return destination
-
-
 def pourcent(valeur: float | None) -> str:
     """French percentage: "42 %" with a narrow no-break space; "—" when it has no meaning."""
     if valeur is None:
@@ -119,31 +99,13 @@ def rendre_couverture_html(couverture: Couverture) -> str:
 
 def ecrire_couverture_html(couverture: Couverture, destination: Path) -> Path:
     html = rendre_couverture_html(couverture)
-    return _ecrire_atomiquement(
-        destination, lambda chemin: chemin.write_bytes(html.encode("utf-8"))
-    )
+    return ecrire_atomiquement(destination, lambda chemin: chemin.write_bytes(html.encode("utf-8")))
 
 
 # -- XLSX ------------------------------------------------------------------------------------
 
-_EN_TETE_POLICE = Font(bold=True, color="FFFFFF")
-_EN_TETE_FOND = PatternFill("solid", fgColor="2D4D7A")
 _TOTAL_POLICE = Font(bold=True)
 _TOTAL_FOND = PatternFill("solid", fgColor="EEF1F5")
-_RETOUR = Alignment(wrap_text=True, vertical="top")
-
-
-def _en_tete(feuille: Worksheet, ligne: int, titres: list[str]) -> None:
-    for colonne, titre in enumerate(titres, start=1):
-        cellule = feuille.cell(row=ligne, column=colonne, value=titre)
-        cellule.font = _EN_TETE_POLICE
-        cellule.fill = _EN_TETE_FOND
-        cellule.alignment = Alignment(wrap_text=True, vertical="center")
-
-
-def _largeurs(feuille: Worksheet, largeurs: list[int]) -> None:
-    for colonne, largeur in enumerate(largeurs, start=1):
-        feuille.column_dimensions[get_column_letter(colonne)].width = largeur
 
 
 def _colorer(cellule, statut: str) -> None:
@@ -163,7 +125,7 @@ def _feuille_synthese(feuille: Worksheet, couverture: Couverture) -> None:
         ("Domaine", couverture.par_domaine),
         ("Priorité", couverture.par_priorite),
     ):
-        _en_tete(
+        tableurs.en_tete(
             feuille,
             ligne,
             [premiere, "Exigences", "Couvertes", "% couvertes", *titres_statuts, "% réussies"],
@@ -172,12 +134,12 @@ def _feuille_synthese(feuille: Worksheet, couverture: Couverture) -> None:
             ligne += 1
             _ligne_synthese(feuille, ligne, synthese)
         ligne += 2
-    feuille.cell(row=ligne, column=1, value="Grille").font = _TOTAL_POLICE
-    feuille.cell(row=ligne, column=2, value=couverture.grille)
-    feuille.cell(row=ligne + 1, column=1, value="Séance la plus récente").font = _TOTAL_POLICE
-    feuille.cell(row=ligne + 1, column=2, value=couverture.derniere_seance or "aucune")
+    tableurs.cellule(feuille, ligne, 1, "Grille").font = _TOTAL_POLICE
+    tableurs.cellule(feuille, ligne, 2, couverture.grille)
+    tableurs.cellule(feuille, ligne + 1, 1, "Séance la plus récente").font = _TOTAL_POLICE
+    tableurs.cellule(feuille, ligne + 1, 2, couverture.derniere_seance or "aucune")
     feuille.freeze_panes = "B2"
-    _largeurs(feuille, [44, 11, 11, 12, *[13] * len(STATUTS), 12])
+    tableurs.largeurs(feuille, [44, 11, 11, 12, *[13] * len(STATUTS), 12])
 
 
 def _ligne_synthese(feuille: Worksheet, ligne: int, synthese: Synthese) -> None:
@@ -189,8 +151,7 @@ def _ligne_synthese(feuille: Worksheet, ligne: int, synthese: Synthese) -> None:
         *(synthese.par_statut[s] for s in STATUTS),
         _fraction(synthese.pourcentage_reussi),
     ]
-    for colonne, valeur in enumerate(valeurs, start=1):
-        cellule = feuille.cell(row=ligne, column=colonne, value=valeur)
+    for colonne, cellule in enumerate(tableurs.ligne_de_cellules(feuille, ligne, valeurs, None), 1):
         if colonne in (4, len(valeurs)):
             cellule.number_format = "0%"
         if synthese.cle == "total":
@@ -208,7 +169,7 @@ def _feuille_exigences(
     feuille: Worksheet, couverture: Couverture, domaines: dict[str, str]
 ) -> None:
     colonnes_seances = list(couverture.seances) or ["Statut"]
-    _en_tete(
+    tableurs.en_tete(
         feuille,
         1,
         [
@@ -241,20 +202,20 @@ def _feuille_exigences(
             *statuts,
             ", ".join(ligne.anomalies),
         ]
-        for colonne, valeur in enumerate(valeurs, start=1):
-            cellule = feuille.cell(row=numero, column=colonne, value=valeur)
-            cellule.alignment = _RETOUR
+        tableurs.ligne_de_cellules(feuille, numero, valeurs)
         for decalage, statut in enumerate(statuts):
             _colorer(feuille.cell(row=numero, column=10 + decalage), statut)
     feuille.freeze_panes = "B2"
     feuille.auto_filter.ref = feuille.dimensions
-    _largeurs(feuille, [14, 28, 9, 40, 60, 50, 12, 10, 60, *[16] * len(colonnes_seances), 20])
+    tableurs.largeurs(
+        feuille, [14, 28, 9, 40, 60, 50, 12, 10, 60, *[16] * len(colonnes_seances), 20]
+    )
 
 
 def _feuille_non_couvertes(
     feuille: Worksheet, couverture: Couverture, domaines: dict[str, str]
 ) -> None:
-    _en_tete(
+    tableurs.en_tete(
         feuille,
         1,
         ["Exigence", "Domaine", "Libellé", "Description", "Source", "Statut", "Squelette"],
@@ -270,15 +231,12 @@ def _feuille_non_couvertes(
             ligne.statut,
             "\n".join(s.emplacement for s in ligne.scenarios),
         ]
-        for colonne, valeur in enumerate(valeurs, start=1):
-            feuille.cell(row=numero, column=colonne, value=valeur).alignment = _RETOUR
+        tableurs.ligne_de_cellules(feuille, numero, valeurs)
         _colorer(feuille.cell(row=numero, column=6), ligne.statut)
     if not couverture.non_couvertes_p1:
-        feuille.cell(
-            row=2, column=1, value="Toutes les exigences de priorité 1 ont un scénario écrit."
-        )
+        tableurs.cellule(feuille, 2, 1, "Toutes les exigences de priorité 1 ont un scénario écrit.")
     feuille.freeze_panes = "B2"
-    _largeurs(feuille, [14, 28, 40, 60, 50, 14, 50])
+    tableurs.largeurs(feuille, [14, 28, 40, 60, 50, 14, 50])
 
 
 def ecrire_couverture_xlsx(couverture: Couverture, destination: Path) -> Path:
@@ -290,7 +248,7 @@ def ecrire_couverture_xlsx(couverture: Couverture, destination: Path) -> Path:
     _feuille_exigences(classeur.create_sheet("Exigences"), couverture, domaines)
     _feuille_non_couvertes(classeur.create_sheet("Non couvertes P1"), couverture, domaines)
     classeur.properties.title = "Couverture de la grille d'exigences"
-    return _ecrire_atomiquement(destination, lambda chemin: classeur.save(chemin))
+    return tableurs.enregistrer_classeur(classeur, destination)
 
 
 # -- from the bench's folders ----------------------------------------------------------------

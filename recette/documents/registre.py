@@ -4,8 +4,6 @@ that Excel opens accents correctly, « ; » as separator as French Excel expects
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,20 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from recette.anomalies import Anomalie
+from recette.documents import tableurs
 from recette.documents.faits import FaitsDocument
-from recette.documents.rendu import court, ecrire_atomiquement, ecrire_texte, libelle_statut
+from recette.documents.rendu import court, libelle_statut
 
 FICHIER_XLSX = "registre-anomalies.xlsx"
 FICHIER_CSV = "registre-anomalies.csv"
 FORMAT_DATE = "dd/mm/yyyy hh:mm"
-
-_EN_TETE_POLICE = Font(bold=True, color="FFFFFF")
-_EN_TETE_FOND = PatternFill("solid", fgColor="2D4D7A")
-_RETOUR = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
@@ -84,20 +78,11 @@ def ecrire_registre_xlsx(
     classeur = Workbook()
     feuille = classeur.active
     feuille.title = "Registre des anomalies"
-    for colonne, c in enumerate(COLONNES, start=1):
-        cellule = feuille.cell(row=1, column=colonne, value=c.titre)
-        cellule.font = _EN_TETE_POLICE
-        cellule.fill = _EN_TETE_FOND
-        cellule.alignment = Alignment(wrap_text=True, vertical="center")
-        feuille.column_dimensions[get_column_letter(colonne)].width = c.largeur
+    tableurs.en_tete(feuille, 1, [c.titre for c in COLONNES])
+    tableurs.largeurs(feuille, [c.largeur for c in COLONNES])
     for numero, ligne in enumerate(lignes_registre(anomalies, maintenant), start=2):
-        for colonne, valeur in enumerate(ligne, start=1):
-            if isinstance(valeur, datetime):
-                # Excel has no time zones: the contract's local time is written, as displayed.
-                valeur = valeur.replace(tzinfo=None)
-            cellule = feuille.cell(row=numero, column=colonne, value=valeur)
-            cellule.alignment = _RETOUR
-            if isinstance(valeur, datetime):
+        for cellule in tableurs.ligne_de_cellules(feuille, numero, ligne):
+            if cellule.is_date:
                 cellule.number_format = FORMAT_DATE
     feuille.freeze_panes = "B2"
     feuille.auto_filter.ref = f"A1:{get_column_letter(len(COLONNES))}{len(anomalies) + 1}"
@@ -106,24 +91,23 @@ def ecrire_registre_xlsx(
     proprietes.creator = "banc de recette"
     # The facts' date, not the clock: the workbook says when the register was read.
     proprietes.created = proprietes.modified = maintenant.replace(tzinfo=None)
-    return ecrire_atomiquement(destination, lambda chemin: classeur.save(chemin))
+    return tableurs.enregistrer_classeur(classeur, destination)
 
 
 def registre_csv(anomalies: Sequence[Anomalie], maintenant: datetime) -> str:
-    tampon = io.StringIO()
-    ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
-    ecrivain.writerow([c.titre for c in COLONNES])
-    for ligne in lignes_registre(anomalies, maintenant):
-        ecrivain.writerow(
-            [court(v) if isinstance(v, datetime) else ("" if v is None else v) for v in ligne]
-        )
-    return tampon.getvalue()
+    return tableurs.texte_csv(
+        [c.titre for c in COLONNES],
+        (
+            [court(v) if isinstance(v, datetime) else v for v in ligne]
+            for ligne in lignes_registre(anomalies, maintenant)
+        ),
+    )
 
 
 def ecrire_registre_csv(
     anomalies: Sequence[Anomalie], maintenant: datetime, destination: Path
 ) -> Path:
-    return ecrire_texte(destination, registre_csv(anomalies, maintenant), encodage="utf-8-sig")
+    return tableurs.ecrire_csv(destination, registre_csv(anomalies, maintenant))
 
 
 def ecrire_registre(faits: FaitsDocument, dossier: Path) -> tuple[Path, Path]:

@@ -7,18 +7,17 @@ place, so a reader never sees half a document."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font, PatternFill
+
+from recette.documents import tableurs
+from recette.documents.rendu import ecrire_atomiquement
 
 MODELES = Path(__file__).parent / "templates"
 MODELE_HTML = "controle_donnees.html"
@@ -58,23 +57,6 @@ class DocumentControle:
         return "conforme" if self.conforme else "non conforme"
 
 
-def _ecrire_atomiquement(destination: Path, ecrire: Callable[[Path], None]) -> Path:
-    destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    descripteur, nom = tempfile.mkstemp(
-        prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
-    )
-    os.close(descripteur)
-    temporaire = Path(nom)
-    try:
-        ecrire(temporaire)
-        temporaire.chmod(0o644)
-        os.replace(temporaire, destination)
-    finally:
-        temporaire.unlink(missing_ok=True)
-    return destination
-
-
 def rendre_html(document: DocumentControle) -> str:
     environnement = Environment(
         loader=FileSystemLoader(MODELES),
@@ -89,13 +71,10 @@ def rendre_html(document: DocumentControle) -> str:
 
 def ecrire_html(document: DocumentControle, destination: Path) -> Path:
     html = rendre_html(document)
-    return _ecrire_atomiquement(destination, lambda c: c.write_bytes(html.encode("utf-8")))
+    return ecrire_atomiquement(destination, lambda c: c.write_bytes(html.encode("utf-8")))
 
 
-_EN_TETE_POLICE = Font(bold=True, color="FFFFFF")
-_EN_TETE_FOND = PatternFill("solid", fgColor="2D4D7A")
 _GRAS = Font(bold=True)
-_RETOUR = Alignment(wrap_text=True, vertical="top")
 _VERDICT = {True: ("1B6E35", "E2F3E7"), False: ("A8201A", "FDE4E2")}
 
 
@@ -114,50 +93,39 @@ def ecrire_xlsx(document: DocumentControle, destination: Path) -> Path:
     synthese = classeur.active
     pris = {"Synthèse"}
     synthese.title = "Synthèse"
-    synthese.cell(row=1, column=1, value=document.titre).font = Font(bold=True, size=14)
+    tableurs.cellule(synthese, 1, 1, document.titre).font = Font(bold=True, size=14)
     ligne = 3
     for libelle, valeur in document.informations:
-        synthese.cell(row=ligne, column=1, value=libelle).font = _GRAS
-        synthese.cell(row=ligne, column=2, value=valeur).alignment = _RETOUR
+        tableurs.ligne_de_cellules(synthese, ligne, (libelle, valeur))[0].font = _GRAS
         ligne += 1
-    synthese.cell(row=ligne, column=1, value="Verdict").font = _GRAS
-    cellule = synthese.cell(row=ligne, column=2, value=document.verdict)
+    tableurs.cellule(synthese, ligne, 1, "Verdict").font = _GRAS
+    cellule = tableurs.cellule(synthese, ligne, 2, document.verdict)
     texte, fond = _VERDICT[document.conforme]
     cellule.font = Font(bold=True, color=texte)
     cellule.fill = PatternFill("solid", fgColor=fond)
     ligne += 2
-    for colonne, titre in enumerate(("Constat", "Attendu", "Observé", "Anomalie"), start=1):
-        entete = synthese.cell(row=ligne, column=colonne, value=titre)
-        entete.font, entete.fill = _EN_TETE_POLICE, _EN_TETE_FOND
+    tableurs.en_tete(synthese, ligne, ("Constat", "Attendu", "Observé", "Anomalie"))
     for constat in document.constats:
         ligne += 1
         valeurs = (constat.titre, constat.attendu, constat.observe, constat.anomalie or "")
-        for colonne, valeur in enumerate(valeurs, start=1):
-            synthese.cell(row=ligne, column=colonne, value=valeur).alignment = _RETOUR
+        tableurs.ligne_de_cellules(synthese, ligne, valeurs)
     if not document.constats:
-        synthese.cell(row=ligne + 1, column=1, value="Aucun écart constaté.")
-    for colonne, largeur in enumerate((34, 50, 90, 16), start=1):
-        synthese.column_dimensions[get_column_letter(colonne)].width = largeur
+        tableurs.cellule(synthese, ligne + 1, 1, "Aucun écart constaté.")
+    tableurs.largeurs(synthese, (34, 50, 90, 16))
 
     for tableau in document.tableaux:
         feuille = classeur.create_sheet(_nom_onglet(tableau.onglet or tableau.titre, pris))
-        for colonne, titre in enumerate(tableau.colonnes, start=1):
-            entete = feuille.cell(row=1, column=colonne, value=titre)
-            entete.font, entete.fill = _EN_TETE_POLICE, _EN_TETE_FOND
-            entete.alignment = Alignment(wrap_text=True, vertical="center")
-            feuille.column_dimensions[get_column_letter(colonne)].width = max(
-                14, min(60, len(titre) + 4)
-            )
+        tableurs.en_tete(feuille, 1, tableau.colonnes)
+        tableurs.largeurs(feuille, [max(14, min(60, len(t) + 4)) for t in tableau.colonnes])
         for numero, valeurs in enumerate(tableau.lignes, start=2):
-            for colonne, valeur in enumerate(valeurs, start=1):
-                feuille.cell(row=numero, column=colonne, value=valeur).alignment = _RETOUR
+            tableurs.ligne_de_cellules(feuille, numero, valeurs)
         if not tableau.lignes:
-            feuille.cell(row=2, column=1, value=tableau.si_vide)
+            tableurs.cellule(feuille, 2, 1, tableau.si_vide)
         else:
             feuille.auto_filter.ref = feuille.dimensions
         feuille.freeze_panes = "A2"
     classeur.properties.title = document.titre
-    return _ecrire_atomiquement(destination, lambda c: classeur.save(c))
+    return tableurs.enregistrer_classeur(classeur, destination)
 
 
 __all__ = [

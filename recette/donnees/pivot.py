@@ -319,6 +319,8 @@ class _Sortie:
         self.texte_seul = all(c.type not in ("entier", "booleen") for c in fichier.colonnes)
         self._csv_fichier = (dossier / f"{fichier.nom}.csv").open("w", encoding="utf-8", newline="")
         self._json = (dossier / f"{fichier.nom}.jsonl").open("w", encoding="utf-8", newline="\n")
+        # A machine format that must round-trip to the byte: not neutralised against formula
+        # injection (recette.documents.tableurs does that for the spreadsheets made for people).
         self._csv = csv.writer(self._csv_fichier, lineterminator="\n")
         self._csv.writerow(self.colonnes)
         self.lignes = 0

@@ -92,6 +92,8 @@ def ecrire_csv(entetes: tuple[str, ...], lignes: list[Ligne]) -> tuple[bytes, di
     each row (a value holding a line break spans several lines)."""
     morceaux: list[str] = []
     tampon = io.StringIO()
+    # Pivot and vendor files round-trip exactly, so no formula neutralisation here (see
+    # recette.documents.tableurs for the spreadsheets made for people).
     ecrivain = csv.writer(tampon, lineterminator="\n")
 
     def rendre(valeurs) -> str:

@@ -344,6 +344,8 @@ def ecrire_grille(grille: Grille, destination: Path, racine: Path) -> None:
     )
     try:
         with os.fdopen(descripteur, "w", encoding="utf-8-sig", newline="") as flux:
+            # The bench's own grid must read back identically: no formula neutralisation here
+            # (recette.documents.tableurs does it for the spreadsheets made for people).
             ecrivain = csv.writer(flux, delimiter=SEPARATEUR, lineterminator="\n")
             ecrivain.writerow(en_tetes)
             for e in grille:
