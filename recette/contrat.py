@@ -22,9 +22,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
-import yaml
 
 from recette.erreurs import ContratInvalide
+from recette.validation import Carte, lire_yaml, message_cle_inconnue
 
 FICHIERS = {
     "parametres": "parametres.yaml",
@@ -242,58 +242,8 @@ def charger_contrat(dossier_fixtures: Path, surcharge: Path | None = None) -> Co
 # --- YAML reading, with the line of every key so errors can point at it ---------------------
 
 
-class _Carte(dict):
-    """A YAML mapping that remembers the line (1-based) of each of its keys."""
-
-    lignes: dict[Any, int]
-
-
-class _ChargeurLigne(yaml.SafeLoader):
-    pass
-
-
-# Dates stay text so that a wrong one (2027-02-30) is reported by key path and line, instead of
-# escaping PyYAML as a bare ValueError.
-_ChargeurLigne.yaml_implicit_resolvers = {
-    debut: [(tag, motif) for tag, motif in resolveurs if tag != "tag:yaml.org,2002:timestamp"]
-    for debut, resolveurs in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _construire_carte(chargeur: _ChargeurLigne, noeud: yaml.MappingNode):
-    carte = _Carte()
-    yield carte
-    carte.update(chargeur.construct_mapping(noeud, deep=True))
-    carte.lignes = {}
-    for noeud_cle, _ in noeud.value:
-        cle = chargeur.construct_object(noeud_cle, deep=True)
-        if cle in carte.lignes:
-            # PyYAML keeps the last value silently; a doubled key is almost always a mistake.
-            raise yaml.constructor.ConstructorError(
-                None, None, f"la clé « {cle} » apparaît deux fois", noeud_cle.start_mark
-            )
-        carte.lignes[cle] = noeud_cle.start_mark.line + 1
-
-
-_ChargeurLigne.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construire_carte)
-
-
 def _lire_yaml(chemin: Path) -> Any:
-    try:
-        texte = chemin.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ContratInvalide(f"{chemin} : le fichier est introuvable.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContratInvalide(f"{chemin} : le fichier est illisible ({exc}).") from exc
-    try:
-        return yaml.load(texte, Loader=_ChargeurLigne)  # a SafeLoader: no arbitrary objects
-    except yaml.YAMLError as exc:
-        marque = getattr(exc, "problem_mark", None)
-        ou = f", ligne {marque.line + 1}, colonne {marque.column + 1}" if marque else ""
-        detail = getattr(exc, "problem", None) or str(exc)
-        raise ContratInvalide(
-            f"{chemin}{ou} : le fichier n'est pas un YAML valide (détail : {detail})."
-        ) from exc
+    return lire_yaml(chemin, ContratInvalide)
 
 
 def _noter_origines(noeud: Any, prefixe: tuple[str, ...], chemin: Path, origines: dict) -> None:
@@ -314,12 +264,8 @@ def _verifier_surcharge(contenu: Any, chemin: Path) -> None:
         raise ContratInvalide(f"{chemin} : le fichier doit contenir des clés et des valeurs.")
     for cle in contenu:
         if cle not in FICHIERS:
-            ligne = contenu.lignes.get(cle) if isinstance(contenu, _Carte) else None
-            ou = f", ligne {ligne}" if ligne else ""
-            attendues = ", ".join(FICHIERS)
-            raise ContratInvalide(
-                f"{chemin}{ou} : la clé « {cle} » est inconnue (clés attendues : {attendues})."
-            )
+            ligne = contenu.lignes.get(cle) if isinstance(contenu, Carte) else None
+            raise ContratInvalide(message_cle_inconnue(chemin, ligne, str(cle), FICHIERS))
 
 
 def _fusionner(base: Any, dessus: Any) -> Any:
@@ -456,7 +402,12 @@ class _Lecteur:
         lus = {chemin[:n] for chemin in self.lues for n in range(1, len(chemin) + 1)}
         for chemin in sorted(self.origines, key=len):
             if chemin not in lus and chemin[:-1] in lus | {()}:
-                raise self.erreur(chemin, "la clé « {cle} » est inconnue")
+                fichier, ligne = self.origines[chemin]
+                montre = chemin if fichier == self.surcharge else chemin[1:]
+                connues = {c[-1] for c in lus if c[:-1] == chemin[:-1]}
+                raise ContratInvalide(
+                    message_cle_inconnue(fichier, ligne, ".".join(montre) or chemin[0], connues)
+                )
 
 
 def _construire_contrat(lire: _Lecteur, fichiers: tuple[Path, ...]) -> Contrat:

@@ -233,7 +233,10 @@ def test_cle_inconnue(fixtures):
     remplacer(fichier, "  duree_mois: 2\n", "  duree_mois: 2\n  duree_moi: 3\n")
     message = erreur_de_chargement(fixtures)
     ligne = ligne_de(fichier, "duree_moi:")
-    assert message == f"{fichier}, ligne {ligne} : la clé « vsr.duree_moi » est inconnue"
+    assert message == (
+        f"{fichier}, ligne {ligne} : la clé « vsr.duree_moi » est inconnue — "
+        "vouliez-vous dire duree_mois ?"
+    )
 
 
 def test_le_delai_accorde_ne_depasse_pas_le_maximum(fixtures):
@@ -313,7 +316,10 @@ def test_une_faute_de_frappe_dans_la_surcharge_est_refusee(tmp_path):
     surcharge = tmp_path / "contrat_client.yaml"
     surcharge.write_text("parametres:\n  reserves:\n    delia:\n      duree: 20\n")
     message = erreur_de_chargement(FIXTURES, surcharge)
-    assert message == f"{surcharge}, ligne 3 : la clé « parametres.reserves.delia » est inconnue"
+    assert message == (
+        f"{surcharge}, ligne 3 : la clé « parametres.reserves.delia » est inconnue — "
+        "vouliez-vous dire delai ?"
+    )
 
 
 def test_une_section_inconnue_dans_la_surcharge_est_refusee(tmp_path):

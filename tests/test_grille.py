@@ -456,7 +456,7 @@ def test_une_correspondance_de_colonnes_remplace_les_en_tetes_par_defaut(tmp_pat
 
 def test_une_correspondance_vers_un_champ_inconnu_est_refusee(tmp_path: Path):
     fichier = ecrire_csv(tmp_path / "grille.csv", EN_TETES_CLIENT, LIGNES_CLIENT)
-    with pytest.raises(GrilleInvalide, match="champ « couleur » inconnu"):
+    with pytest.raises(GrilleInvalide, match="la clé « couleur » est inconnue"):
         lire_grille(fichier, RACINE, {"couleur": "Rouge"})
 
 

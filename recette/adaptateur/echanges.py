@@ -22,10 +22,27 @@ from typing import Any
 from recette.adaptateur.production import ecriture
 from recette.adaptateur.profil import Compte, Profil
 from recette.erreurs import CibleInjoignable, EchangeImpossible, ProfilInvalide
+from recette.validation import Libre
 
 DELAI_PAR_DEFAUT = 120.0
 # Pivot entities the bench knows how to send and compare (their file is `<entity>.csv`).
 ENTITES = ("patients", "elements_medicaux")
+
+
+# Every key the `donnees:` section may hold (an unknown one is refused when the profile loads).
+SCHEMA_DONNEES = {
+    "connexion": {
+        "url": None,
+        "compte": None,
+        "champ_identifiant": None,
+        "champ_mot_de_passe": None,
+    },
+    "medecins_traitants": None,
+    "import": {"url": None, "champs": Libre(), "bilan": Libre()},
+    "export": {"patients": None, "complet": None, "fichiers_complet": None},
+    "reinitialisation": {"par_http": None, "procedure": None},
+    "delai_requete_secondes": None,
+}
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from recette.erreurs import ProfilInvalide
 from recette.secrets import resoudre
+from recette.validation import QUELCONQUE, lire_yaml, refuser_cles_inconnues, schema_depuis_cles
 
 # Every business word the adapter looks for on screen; a profile must give them all.
 VOCABULAIRE_REQUIS = tuple(
@@ -43,6 +42,44 @@ VOCABULAIRE_REQUIS = tuple(
     }.items()
     for cle in cles.split()
 )
+
+# Vocabulary keys the adapter reads when a profile gives them (the rights matrix's words are
+# the vendor's own, so their keys are free).
+VOCABULAIRE_FACULTATIF = ("champ.consentement",)
+VOCABULAIRE_LIBRE = ("habilitations.fonctions", "habilitations.droits")
+
+
+def schema_profil() -> dict:
+    """Every key a profile may hold, at every depth (see recette/validation.py); the `donnees`
+    and `charge` sections are declared by the modules that read them."""
+    from recette.adaptateur.echanges import SCHEMA_DONNEES
+    from recette.performances.plan import SCHEMA_CHARGE
+
+    compte = {
+        "nom": QUELCONQUE,
+        "role": QUELCONQUE,
+        "identifiant": QUELCONQUE,
+        "mot_de_passe": {"env": QUELCONQUE},
+        "carte_cps": QUELCONQUE,
+        "pin": {"env": QUELCONQUE},
+    }
+    return {
+        "nom": QUELCONQUE,
+        "libelle": QUELCONQUE,
+        "cible": QUELCONQUE,
+        "production": QUELCONQUE,
+        "hotes_autorises": QUELCONQUE,
+        "version": {"url": QUELCONQUE},
+        "connexion": {"url": QUELCONQUE},
+        "comptes": [compte],
+        "vocabulaire": schema_depuis_cles(
+            VOCABULAIRE_REQUIS + VOCABULAIRE_FACULTATIF, VOCABULAIRE_LIBRE
+        ),
+        "donnees": SCHEMA_DONNEES,
+        "charge": SCHEMA_CHARGE,
+        "perimetre": {"mode": QUELCONQUE, "motif": QUELCONQUE},
+    }
+
 
 # The patient file's fields as a référent names them in a scenario -> vocabulary key.
 CHAMPS_PATIENT = {
@@ -209,18 +246,11 @@ def _compte(brut: Any, index: int, fichier: Path) -> Compte:
 
 def charger_profil(nom_ou_chemin: str, racine: Path) -> Profil:
     fichier = chemin_profil(nom_ou_chemin, racine)
-    try:
-        brut = yaml.safe_load(fichier.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        marque = getattr(exc, "problem_mark", None)
-        ligne = f", ligne {marque.line + 1}" if marque is not None else ""
-        raise ProfilInvalide(
-            f"{fichier}{ligne} : YAML illisible ({exc.__class__.__name__})."
-        ) from None
-    except UnicodeDecodeError:
-        raise ProfilInvalide(f"{fichier} : le fichier n'est pas en UTF-8.") from None
+    brut = lire_yaml(fichier, ProfilInvalide)
     if not isinstance(brut, dict):
         raise ProfilInvalide(f"{fichier} : le profil doit être une section YAML (clé: valeur).")
+    # Before anything else: `produciton: true` must not pass as a profile without the key.
+    refuser_cles_inconnues(brut, schema_profil(), fichier, ProfilInvalide)
     nom = _exiger(brut, "nom", fichier, str)
     cible = _exiger(brut, "cible", fichier, str)
     if not cible.startswith(("http://", "https://")):

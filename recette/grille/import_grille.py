@@ -20,13 +20,12 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-import yaml
-
 from recette.erreurs import GrilleInvalide
 from recette.grille.features import MOTIF_EXIGENCE
 from recette.grille.lecture import Tableau, lire_tableau
 from recette.grille.modele import TOUTES, Exigence, Grille
 from recette.grille.referentiel import CHAMPS, Referentiel, charger_referentiel, normaliser
+from recette.validation import ligne_de, lire_yaml, message_cle_inconnue
 
 FICHIER_CLIENT = "grille-client.csv"
 SEPARATEUR = ";"
@@ -63,7 +62,13 @@ def _verifier_correspondance(correspondance: Correspondance, origine: str) -> di
         champ = _champ(str(nom))
         if champ is None:
             erreurs.append(
-                f"{origine} : champ « {nom} » inconnu ; champs de la grille : {', '.join(CHAMPS)}."
+                message_cle_inconnue(
+                    origine,
+                    ligne_de(correspondance, nom),
+                    str(nom),
+                    CHAMPS,
+                    normaliser=lambda cle: normaliser(cle).replace(" ", "_"),
+                )
             )
             continue
         valeurs = [en_tetes] if isinstance(en_tetes, str) else list(en_tetes or [])
@@ -79,17 +84,14 @@ def _verifier_correspondance(correspondance: Correspondance, origine: str) -> di
 def lire_correspondance(fichier: Path) -> dict[str, list[str]]:
     """A column mapping file (YAML: field → header as written in the customer's file, or a list
     of headers), as given to the CLI."""
-    try:
-        donnees = yaml.safe_load(fichier.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise GrilleInvalide(f"{fichier} : fichier de correspondance introuvable.") from None
-    except yaml.YAMLError as exc:
-        raise GrilleInvalide(f"{fichier} : YAML illisible ({exc}).") from None
+    if not Path(fichier).is_file():
+        raise GrilleInvalide(f"{fichier} : fichier de correspondance introuvable.")
+    donnees = lire_yaml(fichier, GrilleInvalide)
     if not isinstance(donnees, dict):
         raise GrilleInvalide(
             f"{fichier} : attendu « champ: en-tête » par ligne (par exemple « priorite: Niveau »)."
         )
-    return _verifier_correspondance(donnees, fichier.name)
+    return _verifier_correspondance(donnees, str(fichier))
 
 
 def _ecritures(referentiel: Referentiel, correspondance: dict[str, list[str]]) -> dict[str, str]:

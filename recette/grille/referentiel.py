@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from recette.erreurs import GrilleInvalide
+from recette.validation import cles_inconnues, lire_yaml
 
 CHAMPS = (
     "identifiant",
@@ -106,13 +105,7 @@ class Referentiel:
 
 
 def _lire_yaml(fichier: Path) -> Any:
-    try:
-        with fichier.open(encoding="utf-8") as flux:
-            return yaml.safe_load(flux)
-    except FileNotFoundError:
-        raise GrilleInvalide(f"{fichier} : fichier introuvable.") from None
-    except yaml.YAMLError as exc:
-        raise GrilleInvalide(f"{fichier} : YAML illisible ({exc}).") from None
+    return lire_yaml(fichier, GrilleInvalide)
 
 
 def _indexer(
@@ -217,12 +210,8 @@ def _charger_colonnes(fichier: Path, erreurs: list[str]) -> dict[str, Colonne]:
     donnees = _lire_yaml(fichier)
     if not isinstance(donnees, dict):
         raise GrilleInvalide(f"{fichier} : attendu une section par champ de la grille.")
-    inconnus = sorted(set(donnees) - set(CHAMPS))
-    if inconnus:
-        erreurs.append(
-            f"{fichier.name} : champ(s) inconnu(s) {', '.join(inconnus)} ; champs de la grille : "
-            f"{', '.join(CHAMPS)}."
-        )
+    # A misspelt field or « acceptes: » would silently drop the spellings it lists.
+    erreurs.extend(cles_inconnues(donnees, SCHEMA_COLONNES, fichier))
     colonnes: dict[str, Colonne] = {}
     index: dict[str, str] = {}
     for champ in CHAMPS:
@@ -234,6 +223,9 @@ def _charger_colonnes(fichier: Path, erreurs: list[str]) -> dict[str, Colonne]:
         colonnes[champ] = Colonne(champ, str(section["en_tete"]), accepte)
         _indexer(index, [section["en_tete"], *accepte], champ, fichier, erreurs)
     return colonnes
+
+
+SCHEMA_COLONNES = {champ: {"en_tete": None, "accepte": None} for champ in CHAMPS}
 
 
 def charger_referentiel(racine: Path) -> Referentiel:

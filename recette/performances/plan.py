@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from recette.adaptateur.profil import Compte, Profil
 from recette.erreurs import ProfilInvalide
+from recette.validation import Libre, refuser_cles_inconnues
 
 # Where a load may go when the profile says nothing: this machine only.
 HOTES_PAR_DEFAUT = ("127.0.0.1", "localhost")
@@ -34,6 +35,44 @@ METHODES = ("GET", "POST")
 CHAMPS_COMPTE = ("identifiant", "numero_carte", "pin", "mot_de_passe")
 ACTIONS_NAVIGATEUR = ("lien", "bouton", "menu", "touche")
 RESULTATS_NAVIGATEUR = ("titre", "tableau", "statut", "texte", "bouton", "focus_quitte")
+
+
+# Every key the `charge:` section may hold, at every depth: an unknown one is refused when the
+# profile loads (a misspelt `hotes_autorises` must not silently widen nothing or everything).
+_SCHEMA_REQUETE = {
+    "nom": None,
+    "methode": None,
+    "chemin": None,
+    "parametres": Libre(),
+    "champs": Libre(),
+    "formulaire": None,
+    "attendu": None,
+}
+SCHEMA_CHARGE = {
+    "hotes_autorises": None,
+    "comptes": None,
+    "connexion": _SCHEMA_REQUETE,
+    "deconnexion": _SCHEMA_REQUETE,
+    "reflexion": {"min": None, "max": None},
+    "metrique_serveur": None,
+    "variables": Libre({"chemin": None, "motif": None}),
+    "valeurs": Libre(),
+    "operations": Libre(
+        {
+            "poids": None,
+            "requetes": [_SCHEMA_REQUETE],
+            "reconnexion": None,
+            "navigateur": {
+                "ecran": None,
+                "deconnecter": None,
+                "saisir": Libre(),
+                "focus": None,
+                "action": dict.fromkeys(ACTIONS_NAVIGATEUR),
+                "resultat": dict.fromkeys(RESULTATS_NAVIGATEUR),
+            },
+        }
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -166,6 +205,8 @@ def lire_plan(profil: Profil, racine: Path | None = None) -> PlanCharge:
             "chaque ligne du tableau des performances) ; le tir de charge est impossible."
         )
     brut = lire.section(brut, "")
+    # Also checked when the profile loads; here too for a profile built by other means.
+    refuser_cles_inconnues(brut, SCHEMA_CHARGE, fichier, ProfilInvalide, "charge")
 
     hotes = brut.get("hotes_autorises", list(HOTES_PAR_DEFAUT))
     if not isinstance(hotes, list) or not all(isinstance(h, str) and h for h in hotes):
