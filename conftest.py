@@ -137,19 +137,30 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def capture(request, navigateur, dossier_preuves, pytestconfig):
+def capture(request, navigateur, dossier_preuves, pytestconfig, profil):
     from recette.capture import Capture, slug
 
     nom = slug(request.node.name.removeprefix("test_"), 90)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     dossier = dossier_preuves / (f"{nom}-{worker}" if worker else nom)
-    cap = Capture.ouvrir(navigateur, dossier, video=not pytestconfig.getoption("--sans-video"))
+    cap = Capture.ouvrir(
+        navigateur,
+        dossier,
+        politique=profil.politique,
+        video=not pytestconfig.getoption("--sans-video"),
+    )
     yield cap
     rapport = getattr(request.node, "rapport_call", None)
     echec = rapport is None or rapport.failed
     for fichier in cap.fermer(echec):
         relatif = fichier.relative_to(dossier_preuves.parent).as_posix()
         allure.dynamic.link(relatif, name=f"preuve : {fichier.name}")
+        if fichier.name == "requetes-bloquees.txt":
+            allure.attach.file(
+                str(fichier),
+                name="Requêtes bloquées par le banc",
+                attachment_type=allure.attachment_type.TEXT,
+            )
         if fichier.suffix == ".png":
             allure.attach.file(
                 str(fichier),

@@ -179,7 +179,7 @@ def main() -> None:
     with demonstration.demarrer("a", environnement=secrets) as serveur:
         profil = profil.avec_cible(serveur.url)
         plan = lire_plan(profil, RACINE)
-        variables = verifier_cible(plan, serveur.url)
+        variables = verifier_cible(plan, profil, serveur.url)
 
         # 1 and 2: 10 users, the profile's think time.
         dix = tir(plan, profil, serveur.url, sortie / "dix", variables, 10, options.duree)
@@ -212,7 +212,7 @@ def main() -> None:
     try:
         profil = profil.avec_cible(url)
         plan = lire_plan(profil, RACINE)
-        variables = verifier_cible(plan, url)
+        variables = verifier_cible(plan, profil, url)
         echantillons = rampe(
             plan,
             profil,

@@ -47,6 +47,7 @@ from recette.performances.plan import (  # noqa: E402
     lire_variables,
     preparer,
 )
+from recette.reseau import session_gardee  # noqa: E402
 
 PROFIL = charger_profil(os.environ.get("RECETTE_CHARGE_PROFIL", "demo-a"), RACINE)
 PLAN = lire_plan(PROFIL, RACINE)
@@ -135,6 +136,9 @@ class Professionnel(HttpUser):
     }
 
     def on_start(self) -> None:
+        # Every request of this user, redirects included, is checked against the profile's
+        # hosts when sent; a refused one counts as a failure with the French reason.
+        session_gardee(PROFIL.politique, self.client)
         self.compte = next(_comptes)
         self.nom = f"{self.compte.nom} #{os.getpid()}-{next(_numeros)}"
         self.se_connecter()

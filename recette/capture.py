@@ -12,6 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from recette.preuves import masquer_fichier
+from recette.reseau import Politique, contexte_garde
 
 TAILLE_ECRAN = {"width": 1280, "height": 800}
 
@@ -33,10 +34,14 @@ class Capture:
     dossier_video: Path
     morceaux: list[Path] = field(default_factory=list)
     secrets: set[str] = field(default_factory=set)
+    # French refusals of the requests the profile's hosts do not allow, as they happen.
+    requetes_bloquees: list[str] = field(default_factory=list)
     _trace_active: bool = True
 
     @classmethod
-    def ouvrir(cls, navigateur: Browser, dossier: Path, video: bool = True) -> Capture:
+    def ouvrir(
+        cls, navigateur: Browser, dossier: Path, *, politique: Politique, video: bool = True
+    ) -> Capture:
         dossier.mkdir(parents=True, exist_ok=True)
         dossier_video = dossier / ".video"
         options = {
@@ -50,11 +55,11 @@ class Capture:
         if video:
             options["record_video_dir"] = str(dossier_video)
             options["record_video_size"] = TAILLE_ECRAN
-        contexte = navigateur.new_context(**options)
+        contexte, bloquees = contexte_garde(navigateur, politique, **options)
         contexte.tracing.start(screenshots=True, snapshots=True, sources=False)
         contexte.tracing.start_chunk(title=dossier.name)
         page = contexte.new_page()
-        return cls(contexte, page, dossier, dossier_video)
+        return cls(contexte, page, dossier, dossier_video, requetes_bloquees=bloquees)
 
     def _prochain_morceau(self) -> Path:
         nom = "trace.zip" if not self.morceaux else f"trace-{len(self.morceaux) + 1}.zip"
@@ -109,4 +114,15 @@ class Capture:
                 shutil.move(source, cible)
                 gardes.append(cible)
         shutil.rmtree(self.dossier_video, ignore_errors=True)
+        if self.requetes_bloquees:
+            # Evidence whatever the outcome: the solution asked for a host the profile does
+            # not allow, and the bench did not send it.
+            bloquees = self.dossier / "requetes-bloquees.txt"
+            bloquees.write_text(
+                "Requêtes du navigateur bloquées par le banc (hôte non autorisé par le profil) :\n"
+                + "".join(f"- {message}\n" for message in self.requetes_bloquees),
+                encoding="utf-8",
+            )
+            masquer_fichier(bloquees, self.secrets)
+            gardes.append(bloquees)
         return gardes

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from recette.grille import charger_grille
 from recette.grille.features import verifier_tags
 from recette.grille.referentiel import charger_referentiel
 from recette.progression import MARQUE
+from recette.reseau import contexte_garde, ouvreur
 from recette.resultats import compter, lire_resultats
 
 CATEGORIES_ALLURE = [
@@ -48,9 +48,11 @@ class Preparation:
 
 
 def sonder_cible(profil: Profil, delai: float = 10.0) -> dict:
-    """The target answers, and says which version it is when the profile knows how to ask."""
+    """The target answers, and says which version it is when the profile knows how to ask.
+    Requests and redirects go only to the profile's hosts (recette.reseau)."""
+    ouvrir = ouvreur(profil.politique).open
     try:
-        with urllib.request.urlopen(profil.cible, timeout=delai) as reponse:
+        with ouvrir(profil.cible, timeout=delai) as reponse:
             reponse.read(1)
     except urllib.error.HTTPError:
         pass  # it answered; a login page may well say 401 or 403
@@ -64,7 +66,7 @@ def sonder_cible(profil: Profil, delai: float = 10.0) -> dict:
         return {}
     try:
         url = urljoin(profil.cible, profil.url_version)
-        with urllib.request.urlopen(url, timeout=delai) as reponse:
+        with ouvrir(url, timeout=delai) as reponse:
             return json.loads(reponse.read().decode("utf-8"))
     except (OSError, ValueError):
         return {"version": "inconnue"}
@@ -106,7 +108,7 @@ def verifier_navigateur_et_comptes(profil: Profil, racine: Path) -> dict:
             "executable": executable or "playwright",
         }
         try:
-            contexte = navigateur.new_context(locale="fr-FR")
+            contexte, _ = contexte_garde(navigateur, profil.politique, locale="fr-FR")
             page = contexte.new_page()
             solution = Solution.sans_capture(page, profil, racine)
             for compte in profil.comptes:

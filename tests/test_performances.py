@@ -37,6 +37,7 @@ from recette.performances.evaluation import (
 )
 from recette.performances.plan import champs_du_formulaire, lire_plan, lire_server_timing
 from recette.performances.rapport import charger_resultat
+from recette.reseau import AdresseRefusee
 
 RACINE = Path(__file__).resolve().parent.parent
 DUREE_S = 15
@@ -165,7 +166,8 @@ def test_les_profils_de_demo_decrivent_chaque_ligne_du_tableau(nom):
     assert {o.code for o in plan.operations} == {ligne.code for ligne in tableau.lignes}
     assert all(o.navigateur is not None for o in plan.operations)
     assert all(c.numero_carte for c in plan.comptes)  # professionals with their CPS card
-    assert plan.hote_autorise("http://127.0.0.1:8123/") and not plan.hote_autorise("http://a.fr/")
+    politique = charger_profil(nom, RACINE).politique
+    assert politique.autorise("127.0.0.1") and not politique.autorise("a.fr")
 
 
 def _profil_modifie(tmp_path, modifier) -> Path:
@@ -200,11 +202,11 @@ def test_une_accolade_inconnue_est_nommee(tmp_path):
 
 
 def test_un_hote_non_autorise_est_refuse_en_francais():
-    with pytest.raises(ChargeRefusee) as erreur:
+    with pytest.raises(AdresseRefusee) as erreur:
         verifier_performances(RACINE, "demo-a", "http://example.org/", duree_s=5)
     message = erreur.value.message
-    assert "Charge refusée vers « example.org »" in message
-    assert "127.0.0.1, localhost" in message and "charge.hotes_autorises" in message
+    assert "« example.org » n'est pas autorisé" in message and "option --cible" in message
+    assert "127.0.0.1, localhost" in message and "clé « hotes_autorises »" in message
 
 
 def test_les_bornes_du_banc():

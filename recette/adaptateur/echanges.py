@@ -22,6 +22,7 @@ from typing import Any
 from recette.adaptateur.production import ecriture
 from recette.adaptateur.profil import Compte, Profil
 from recette.erreurs import CibleInjoignable, EchangeImpossible, ProfilInvalide
+from recette.reseau import ouvreur
 from recette.validation import Libre
 
 DELAI_PAR_DEFAUT = 120.0
@@ -190,7 +191,9 @@ class ClientEchanges:
         self.racine = racine
         self.base = profil.cible if profil.cible.endswith("/") else profil.cible + "/"
         decoupe = urllib.parse.urlsplit(self.base)
-        self._ouvreur = urllib.request.build_opener(
+        # Every request and redirect checked against the profile's hosts (recette.reseau).
+        self._ouvreur = ouvreur(
+            profil.politique,
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
             _SansRedirectionVersAilleurs((decoupe.scheme, decoupe.netloc)),
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from recette.erreurs import ProfilInvalide
+from recette.reseau import Politique, politique_du_profil, verifier_adresse
 from recette.secrets import resoudre
 from recette.validation import QUELCONQUE, lire_yaml, refuser_cles_inconnues, schema_depuis_cles
 
@@ -137,6 +138,8 @@ class Profil:
     comptes: tuple[Compte, ...]
     vocabulaire: dict[str, str]
     extra: dict[str, Any] = field(default_factory=dict)
+    # Where every request of the bench may go (recette.reseau): `hotes_autorises`.
+    politique: Politique = field(default_factory=lambda: Politique((), "profil sans hôte"))
 
     def mot(self, cle: str) -> str:
         try:
@@ -161,9 +164,12 @@ class Profil:
         )
 
     def avec_cible(self, cible: str | None) -> Profil:
-        if not cible:
+        """The profile aimed at `cible` (the --cible option), refused before anything is sent
+        or written when the profile's hosts do not include it."""
+        if cible is None:
             return self
-        return Profil(**{**self.__dict__, "cible": cible})
+        adresse = verifier_adresse(cible, self.politique, "option --cible")
+        return Profil(**{**self.__dict__, "cible": adresse.url})
 
     @property
     def variables_secretes(self) -> tuple[str, ...]:
@@ -253,10 +259,8 @@ def charger_profil(nom_ou_chemin: str, racine: Path) -> Profil:
     refuser_cles_inconnues(brut, schema_profil(), fichier, ProfilInvalide)
     nom = _exiger(brut, "nom", fichier, str)
     cible = _exiger(brut, "cible", fichier, str)
-    if not cible.startswith(("http://", "https://")):
-        raise ProfilInvalide(
-            f"{fichier} : « cible » doit être une adresse http(s) (trouvé : {cible!r})."
-        )
+    politique = politique_du_profil(brut, fichier)
+    cible = verifier_adresse(cible, politique, f"clé « cible » de {fichier}").url
     production = _exiger(brut, "production", fichier, bool)
     connexion = _exiger(brut, "connexion", fichier, dict)
     url_connexion = _exiger(connexion, "url", fichier, str, "connexion.")
@@ -281,6 +285,7 @@ def charger_profil(nom_ou_chemin: str, racine: Path) -> Profil:
         url_connexion=url_connexion,
         comptes=comptes,
         vocabulaire=vocabulaire,
+        politique=politique,
         extra={
             k: v
             for k, v in brut.items()
@@ -294,6 +299,7 @@ def charger_profil(nom_ou_chemin: str, racine: Path) -> Profil:
                 "comptes",
                 "vocabulaire",
                 "version",
+                "hotes_autorises",
             }
         },
     )

@@ -18,7 +18,6 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import requests
 
@@ -31,6 +30,7 @@ from recette.performances.plan import (
     lire_variables,
     preparer,
 )
+from recette.reseau import AdresseRefusee, session_gardee, verifier_adresse
 
 # The bench's own safety limits (not contract values): overridable per call or by environment.
 PLAFOND_UTILISATEURS = int(os.environ.get("RECETTE_CHARGE_PLAFOND_UTILISATEURS", "50"))
@@ -85,19 +85,11 @@ def verifier_bornes(
     plafond_duree_s: float = PLAFOND_DUREE_S,
 ) -> None:
     """Refuses, in French, a load the bench must not send."""
-    hote = urlsplit(cible).hostname or cible
-    if urlsplit(cible).scheme not in ("http", "https"):
-        raise ChargeRefusee(f"L'adresse « {cible} » n'est pas une adresse http(s).")
+    verifier_adresse(cible, profil.politique, "cible de la charge")
     if profil.production:
         raise ChargeRefusee(
             f"Le profil « {profil.nom} » désigne une production : le banc n'y envoie pas de "
             "charge (la production est en lecture seule)."
-        )
-    if not plan.hote_autorise(cible):
-        raise ChargeRefusee(
-            f"Charge refusée vers « {hote} » : seuls les hôtes "
-            f"{', '.join(plan.hotes_autorises)} sont autorisés par le profil « {profil.nom} » "
-            f"(clé « charge.hotes_autorises » de {plan.fichier})."
         )
     if not 1 <= utilisateurs <= plafond_utilisateurs:
         raise ChargeRefusee(
@@ -118,11 +110,17 @@ def verifier_bornes(
         )
 
 
-def verifier_cible(plan: PlanCharge, cible: str, delai_s: float = 15) -> dict[str, str]:
+def verifier_cible(
+    plan: PlanCharge, profil: Profil, cible: str, delai_s: float = 15
+) -> dict[str, str]:
     """The target answers and every account of the plan logs in; returns the plan's variables
-    read in the solution. Fails early with a French message."""
+    read in the solution. Fails early with a French message. Every request, redirects included,
+    goes through the profile's host policy."""
     try:
-        reponse = requests.get(cible, timeout=delai_s)
+        with session_gardee(profil.politique) as session:
+            reponse = session.get(cible, timeout=delai_s)
+    except AdresseRefusee:
+        raise
     except requests.RequestException as exc:
         raise CibleInjoignable(
             f"La solution ne répond pas à l'adresse {cible} ({exc.__class__.__name__}). "
@@ -134,10 +132,12 @@ def verifier_cible(plan: PlanCharge, cible: str, delai_s: float = 15) -> dict[st
         )
     variables: dict[str, str] | None = None
     for compte in plan.comptes:
-        with requests.Session() as session:
+        with session_gardee(profil.politique) as session:
             arguments = preparer(plan.connexion, cible, plan.contexte({}, compte))
             try:
                 reponse = session.request(timeout=delai_s * 4, **arguments)
+            except AdresseRefusee:
+                raise
             except requests.RequestException as exc:
                 raise CibleInjoignable(
                     f"La connexion de « {compte.nom} » n'aboutit pas ({exc.__class__.__name__})."
@@ -412,7 +412,7 @@ def lancer_charge(
     verifier_bornes(
         plan, profil, cible, utilisateurs, duree_s, workers, plafond_utilisateurs, plafond_duree_s
     )
-    variables = verifier_cible(plan, cible)
+    variables = verifier_cible(plan, profil, cible)
     tir = TirDeCharge(
         plan,
         profil,

@@ -3,7 +3,8 @@
 The section says, for each line of the contract's performance table, which HTTP request(s)
 realise the operation (for the load injector) and which screen action does (for the real
 browser), how a simulated user logs in (with the profile's accounts: secrets by environment
-variable, never literal) and on which hosts a load may be sent. A new vendor is a new profile.
+variable, never literal). Where it may be sent is the profile's policy (recette.reseau), the
+same for every request of the bench. A new vendor is a new profile.
 
 This module also holds what the load injector and the bench's pre-checks share: building a
 request from the plan, recognising a failed answer, reading the Server-Timing duration, the
@@ -26,8 +27,6 @@ from recette.adaptateur.profil import Compte, Profil
 from recette.erreurs import ProfilInvalide
 from recette.validation import Libre, refuser_cles_inconnues
 
-# Where a load may go when the profile says nothing: this machine only.
-HOTES_PAR_DEFAUT = ("127.0.0.1", "localhost")
 REFLEXION_PAR_DEFAUT = (1.0, 3.0)
 METRIQUE_PAR_DEFAUT = "app"
 METHODES = ("GET", "POST")
@@ -121,7 +120,6 @@ class Variable:
 @dataclass(frozen=True)
 class PlanCharge:
     fichier: Path
-    hotes_autorises: tuple[str, ...]
     comptes: tuple[Compte, ...]
     connexion: Requete
     deconnexion: Requete | None
@@ -138,10 +136,6 @@ class PlanCharge:
             if operation.code == code:
                 return operation
         raise KeyError(code)
-
-    def hote_autorise(self, url: str) -> bool:
-        hote = (urlsplit(url).hostname or "").lower()
-        return hote in {h.lower() for h in self.hotes_autorises}
 
     def contexte(self, variables: Mapping[str, str], compte: Compte | None = None) -> dict:
         """Placeholder values for one operation: variables, a pick of each list of values and,
@@ -208,10 +202,7 @@ def lire_plan(profil: Profil, racine: Path | None = None) -> PlanCharge:
     # Also checked when the profile loads; here too for a profile built by other means.
     refuser_cles_inconnues(brut, SCHEMA_CHARGE, fichier, ProfilInvalide, "charge")
 
-    hotes = brut.get("hotes_autorises", list(HOTES_PAR_DEFAUT))
-    if not isinstance(hotes, list) or not all(isinstance(h, str) and h for h in hotes):
-        raise lire.erreur("hotes_autorises", "doit être une liste de noms d'hôtes")
-
+    # `charge.hotes_autorises`, if any, is read with the profile's own (recette.reseau).
     noms_comptes = brut.get("comptes")
     if not isinstance(noms_comptes, list) or not noms_comptes:
         raise lire.erreur("comptes", "doit lister au moins un compte (nom ou rôle)")
@@ -276,7 +267,6 @@ def lire_plan(profil: Profil, racine: Path | None = None) -> PlanCharge:
 
     plan = PlanCharge(
         fichier=fichier,
-        hotes_autorises=tuple(hotes),
         comptes=comptes,
         connexion=connexion,
         deconnexion=deconnexion,

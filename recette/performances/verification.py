@@ -28,6 +28,7 @@ from recette.performances.charge import (
 from recette.performances.evaluation import Mesure, ResultatPerformances, evaluer
 from recette.performances.plan import lire_plan
 from recette.performances.rapport import ecrire_rapport
+from recette.reseau import contexte_garde
 
 
 def verifier_performances(
@@ -64,7 +65,7 @@ def verifier_performances(
         plafond_utilisateurs,
         plafond_duree_s,
     )
-    variables = verifier_cible(plan, profil.cible)
+    variables = verifier_cible(plan, profil, profil.cible)
     if dossier_sortie is None:
         horodatage = datetime.now(ZoneInfo("Europe/Paris")).strftime("%Y%m%d-%H%M%S")
         dossier_sortie = racine / "reports" / f"performances-{horodatage}"
@@ -147,7 +148,7 @@ def _sous_charge(tir: TirDeCharge, profil, plan, racine: Path, delais: dict) -> 
                 "variable RECETTE_CHROMIUM."
             ) from None
         try:
-            contexte = chromium.new_context(locale="fr-FR")
+            contexte, _ = contexte_garde(chromium, profil.politique, locale="fr-FR")
             page = contexte.new_page()
             chronometre = Chronometre(page, profil, plan, tir.variables, racine)
             try:
