@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from recette.erreurs import FaitsInvalides
-from recette.vsr.temps import duree_us, en_us
+from recette.vsr.temps import duree_us, en_us, instant
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,9 @@ def presences_depuis_battements(
 ) -> tuple[PresenceSonde, ...]:
     """Heartbeats to presence periods: each heartbeat vouches for ``validite`` after it."""
     presences: list[PresenceSonde] = []
-    for battement in sorted(battements):
+    # In UTC: Paris datetimes add and compare as wall-clock times (wrong on a DST night).
+    for us in sorted(en_us(b, f"Un battement du poste « {poste} »") for b in battements):
+        battement = instant(us)
         fin = battement + validite
         if presences and battement <= presences[-1].fin:
             presences[-1] = PresenceSonde(poste, presences[-1].debut, max(fin, presences[-1].fin))

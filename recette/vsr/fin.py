@@ -37,7 +37,8 @@ class Panne:
 
     @property
     def duree(self) -> timedelta:
-        return self.fin - self.debut
+        # In UTC: two Paris datetimes subtract as wall-clock times (a DST night would be off).
+        return self.fin.astimezone(UTC) - self.debut.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,9 @@ def fin_de_vsr(debut_vsr: datetime, pannes: Sequence[Panne], contrat: Contrat) -
     """The end of the VSR from its start and every outage observed (fixed point)."""
     fin_initiale = fin_vsr(debut_vsr, [], contrat)
     candidates = []
+    depart = debut_vsr.astimezone(UTC)
     for panne in pannes:
-        dans_la_vsr = Panne(max(panne.debut, debut_vsr), panne.fin)
+        dans_la_vsr = Panne(max(panne.debut.astimezone(UTC), depart), panne.fin.astimezone(UTC))
         if dans_la_vsr.fin > dans_la_vsr.debut and vaut_une_journee(dans_la_vsr, contrat):
             candidates.append(dans_la_vsr)
     candidates.sort(key=lambda p: p.debut)
@@ -101,7 +103,7 @@ def _motif(debut: datetime, fin: datetime, retenues: tuple[Panne, ...], contrat:
     )
     if not retenues:
         return texte + ", sans indisponibilité d'une journée ou plus"
-    details = "; ".join(
+    details = " ; ".join(
         f"indisponibilité de {duree_en_francais(p.duree)} du "
         f"{moment_en_francais(p.debut.astimezone(fuseau))} au "
         f"{moment_en_francais(p.fin.astimezone(fuseau))}"
