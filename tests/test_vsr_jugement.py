@@ -133,6 +133,12 @@ def test_panne_a_cheval_sur_23_h():
         "indisponibilité de 12 min entre 23 h et 7 h la nuit du 16/03/2027 au 17/03/2027, dans "
         "la limite des 30 min admises"
     )
+    # The journée's timeline, the evidence of an anomaly: up, down 24 min, up.
+    assert jugement.chronologie_du_jour(date(2027, 3, 16)) == (
+        (paris(2027, 3, 16, 7), paris(2027, 3, 16, 22, 48), Etat.DISPONIBLE),
+        (paris(2027, 3, 16, 22, 48), paris(2027, 3, 16, 23, 12), Etat.INDISPONIBLE),
+        (paris(2027, 3, 16, 23, 12), paris(2027, 3, 17, 7), Etat.DISPONIBLE),
+    )
     # One outage of 24 min, far from a day: no extension.
     assert [p.duree for p in jugement.pannes] == [minutes(24)]
     assert jugement.fin.fin == paris(2027, 5, 16, 7)
@@ -210,6 +216,27 @@ def test_une_journee_exactement_a_la_limite_et_une_minute_au_dela():
     assert mardi.indisponible == minutes(11)
     assert mardi.verdict is Verdict.DEPASSEMENT and mardi.depassement == minutes(1)
     assert [j.jour for j in jugement.journees_en_depassement] == [date(2027, 3, 16)]
+
+
+def test_un_jour_hors_des_jours_ouverts_est_mesure_mais_pas_juge():
+    # A customer open Monday to Friday: Saturday 20/03/2027 is measured (20 min down) but
+    # not judged; Friday 19/03 with the same outage is a dépassement of 10 min.
+    semaine = replace(
+        CONTRAT, disponibilite=replace(CONTRAT.disponibilite, jours_ouverts=frozenset(range(1, 6)))
+    )
+    debut, fin = paris(2027, 3, 19, 7), paris(2027, 3, 21, 7)
+    pannes = (
+        entre(paris(2027, 3, 19, 10), paris(2027, 3, 19, 10, 20)),
+        entre(paris(2027, 3, 20, 10), paris(2027, 3, 20, 10, 20)),
+    )
+    echantillons = sonder(debut, fin, en_echec=lambda t: any(p(t) for p in pannes))
+    vendredi, samedi = juger(echantillons, debut, fin, semaine).journees
+    assert vendredi.verdict is Verdict.DEPASSEMENT
+    assert samedi.plage("jour").indisponible == minutes(20)
+    assert samedi.verdict is Verdict.NON_EXIGE
+    assert samedi.plage("jour").motif.endswith(
+        "jour hors des jours d'ouverture du service (non jugé)"
+    )
 
 
 # --- rule 1: a slow step is unavailability ----------------------------------------------------

@@ -19,6 +19,7 @@ réponse dépassent les temps de réponse acceptables (voir ci-dessous). »
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import IntEnum
 
 import numpy as np
@@ -27,6 +28,7 @@ from recette.contrat import Disponibilite, TableauPerformances
 from recette.erreurs import FaitsInvalides
 from recette.vsr import intervalles
 from recette.vsr.echantillons import Serie
+from recette.vsr.temps import instant
 
 _MAX = np.iinfo(np.int64).max
 
@@ -96,6 +98,17 @@ class Chronologie:
         i = np.clip(np.searchsorted(self.bornes, x, side="right") - 1, 0, len(self.etats) - 1)
         return cumul[i] + np.where(self.etats[i] == etat, x - self.bornes[i], 0)
 
+    def extrait(self, debut: int, fin: int) -> tuple[tuple[datetime, datetime, Etat], ...]:
+        """The segments met by [debut, fin), cut to it (a day's timeline, as evidence)."""
+        i = max(int(np.searchsorted(self.bornes, debut, side="right")) - 1, 0)
+        segments = []
+        while i < len(self.etats) and self.bornes[i] < fin:
+            a, b = max(int(self.bornes[i]), debut), min(int(self.bornes[i + 1]), fin)
+            if b > a:
+                segments.append((instant(a), instant(b), Etat(int(self.etats[i]))))
+            i += 1
+        return tuple(segments)
+
     def recouvrir(self, debuts: np.ndarray, fins: np.ndarray, etat: Etat) -> Chronologie:
         """The same timeline with the given intervals set to ``etat``."""
         d, f = intervalles.reunir(
@@ -140,10 +153,20 @@ def couvertures(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per poste, the time each sample stands for: (poste, debut, fin, indisponible), runs of
     the same state on the same poste merged (most of two months is one long available run)."""
-    ordre = np.lexsort((serie.instant, serie.poste))
-    poste = serie.poste[ordre]
-    debut = serie.instant[ordre]
-    etat = indisponible[ordre]
+    poste, debut, etat = serie.poste, serie.instant, indisponible
+    # Sorted by (poste, instant). Samples usually come in instant order (postes interleaved):
+    # then a stable sort by poste alone suffices, a radix sort on 16-bit numbers.
+    if (
+        len(debut)
+        and not (
+            (poste[1:] == poste[:-1]) & (debut[1:] >= debut[:-1]) | (poste[1:] > poste[:-1])
+        ).all()
+    ):
+        if (debut[1:] >= debut[:-1]).all() and len(serie.postes) < 2**15:
+            ordre = np.argsort(poste.astype(np.int16), kind="stable")
+        else:
+            ordre = np.lexsort((debut, poste))
+        poste, debut, etat = poste[ordre], debut[ordre], etat[ordre]
     suivant = np.full(len(debut), _MAX, dtype=np.int64)
     if len(debut) > 1:
         meme_poste = poste[1:] == poste[:-1]

@@ -124,24 +124,6 @@ class Serie:
     def __len__(self) -> int:
         return len(self.instant)
 
-    def entre(self, debut_us: int, fin_us: int) -> Serie:
-        """The samples whose instant is in [debut_us, fin_us), with their measures."""
-        garder = (self.instant >= debut_us) & (self.instant < fin_us)
-        if garder.all():
-            return self
-        nouveau = np.cumsum(garder) - 1
-        mesures = garder[self.mesure_echantillon]
-        return Serie(
-            postes=self.postes,
-            lignes=self.lignes,
-            poste=self.poste[garder],
-            instant=self.instant[garder],
-            reussi=self.reussi[garder],
-            mesure_echantillon=nouveau[self.mesure_echantillon[mesures]],
-            mesure_ligne=self.mesure_ligne[mesures],
-            mesure_secondes=self.mesure_secondes[mesures],
-        )
-
     @classmethod
     def depuis(cls, echantillons: Sequence[Echantillon], lignes: Sequence[str]) -> Serie:
         lignes = tuple(lignes)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from recette.contrat import Contrat
 from recette.erreurs import FaitsInvalides
-from recette.vsr.chronologie import Chronologie, chronologie_des_echantillons
+from recette.vsr.chronologie import Chronologie, Etat, chronologie_des_echantillons
 from recette.vsr.echantillons import (
     CadenceSonde,
     FenetreMaintenance,
@@ -46,11 +46,18 @@ class JugementVSR:
     def journees_en_depassement(self) -> tuple[Journee, ...]:
         return tuple(j for j in self.journees if j.verdict is Verdict.DEPASSEMENT)
 
-    def journee(self, jour) -> Journee:
+    def journee(self, jour: date) -> Journee:
         for j in self.journees:
             if j.jour == jour:
                 return j
         raise KeyError(jour)
+
+    def chronologie_du_jour(self, jour: date) -> tuple[tuple[datetime, datetime, Etat], ...]:
+        """The journée's timeline (UTC instants, state): an anomaly's evidence."""
+        plages = self.journee(jour).plages
+        return self.chronologie.extrait(
+            en_us(min(p.debut for p in plages)), en_us(max(p.fin for p in plages))
+        )
 
 
 def juger_vsr(
@@ -100,6 +107,6 @@ def juger_vsr(
         pannes=observees,
         fin=fin_de_vsr(debut_vsr, observees, contrat),
         temps_de_reponse=temps_de_reponse(
-            serie.entre(debut_us, fin_us), contrat.performances, fuseau, debut_journee_us
+            serie, contrat.performances, fuseau, debut_journee_us, (debut_us, fin_us)
         ),
     )
