@@ -18,8 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recette.contrat import charger_contrat
+from recette.decisions import Acte, DecisionSignee, debut_vsr
 from recette.erreurs import ContratInvalide, FaitsInvalides
 from recette.performances.evaluation import centile
+from recette.verdicts import Decision, Phase
 from recette.vsr.chronologie import Etat
 from recette.vsr.echantillons import (
     CadenceSonde,
@@ -494,7 +496,12 @@ def test_une_panne_de_26_h_prolonge_la_vsr_et_une_autre_dans_la_prolongation_aus
     # Outage C: 15/03 10:00 → 16/03 09:59:55 = 23 h 59 min 55 s < 24 h: no extension.
     # Outage D: 05/04 10:00 → 06/04 12:00 = 26 h, after the final end: no extension.
     # Probe every 5 min (tolerance 1 min): each sample stands for the next 5 min.
-    va = paris(2027, 2, 1, 14)
+    # The start comes from the decisions register: the VA's PV signed on 01/02/2027 at 14:00.
+    pv = DecisionSignee(
+        Phase.VA, Acte.DECISION, Decision.PRONONCE, paris(2027, 2, 1, 14), paris(2027, 2, 1, 14)
+    )
+    va = debut_vsr([pv])
+    assert va == paris(2027, 2, 1, 14)
     fin_observee = paris(2027, 4, 8)
     pannes = [
         entre(paris(2027, 2, 10, 8), paris(2027, 2, 11, 10)),
@@ -655,6 +662,13 @@ def test_entrees_refusees_avec_un_message_francais():
         Serie.depuis([inconnue], LIGNES)
     with pytest.raises(FaitsInvalides, match="précède le prononcé de la VA"):
         juger([], paris(2027, 3, 16), paris(2027, 3, 15))
+    with pytest.raises(FaitsInvalides, match="ne commence qu'au prononcé de la VA"):
+        juger([], None, paris(2027, 3, 15))
+    with pytest.raises(FaitsInvalides, match="finit avant de commencer"):
+        fenetre = FenetreMaintenance(
+            paris(2027, 3, 16, 3), paris(2027, 3, 16, 2), "prestataire", paris(2027, 3, 1)
+        )
+        juger([], paris(2027, 3, 16), paris(2027, 3, 17), maintenances=(fenetre,))
 
 
 def test_les_lectures_du_contrat_sont_dans_les_fixtures(tmp_path):

@@ -64,14 +64,19 @@ def juger_vsr(
     serie: Serie,
     contrat: Contrat,
     *,
-    debut_vsr: datetime,
+    debut_vsr: datetime | None,
     jusqu_au: datetime,
     cadence: CadenceSonde,
     maintenances: Sequence[FenetreMaintenance] = (),
     presences: Sequence[PresenceSonde] | None = None,
 ) -> JugementVSR:
     """Judges [debut_vsr, jusqu_au): samples outside are ignored, time without samples is
-    « inconnu »."""
+    « inconnu ». ``debut_vsr`` is decisions.debut_vsr(…): None while no VA is pronounced."""
+    if debut_vsr is None:
+        raise FaitsInvalides(
+            "La VSR ne commence qu'au prononcé de la VA : le registre des décisions n'en contient "
+            "aucun en vigueur."
+        )
     debut_us = en_us(debut_vsr, "La date de prononcé de la VA")
     fin_us = en_us(jusqu_au, "L'instant de fin des observations")
     if fin_us <= debut_us:

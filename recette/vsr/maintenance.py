@@ -23,6 +23,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 import numpy as np
 
 from recette.contrat import Disponibilite
+
+# The same calendar-month arithmetic as the VSR's end (31/12 + 12 months = 31/12, 29/02 → 28/02).
 from recette.delais import _ajouter_mois
 from recette.erreurs import FaitsInvalides
 from recette.vsr import intervalles

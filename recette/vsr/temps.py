@@ -41,7 +41,8 @@ def duree(us: int) -> timedelta:
 
 
 def heure_locale_us(jour: date, heure: time, fuseau: tzinfo) -> int:
-    """The instant of a Paris wall-clock time; one in the spring gap moves forward by the gap."""
+    """The instant of a Paris wall-clock time; one in the spring gap moves forward by the gap,
+    an ambiguous one (the autumn hour that happens twice) is its first occurrence."""
     local = datetime.combine(jour, heure).replace(tzinfo=fuseau)
     return en_us(local.astimezone(UTC))
 
