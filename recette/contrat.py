@@ -102,6 +102,9 @@ class ParametresVSR:
     duree_mois: int
     # An unavailability at least this long extends the VSR by its own duration.
     prolongation_seuil: timedelta
+    # How « une journée » is read: heures_consecutives (the threshold above) or jour_calendaire
+    # (the outage covers a whole Paris calendar day).
+    prolongation_journee: str
 
 
 @dataclass(frozen=True)
@@ -162,11 +165,23 @@ class StatistiquePerformance:
 
 
 @dataclass(frozen=True)
+class StabilitePerformances:
+    """Tolerance of « identiques sur l'ensemble des postes » and « stables quel que soit le
+    moment de la journée » (an interpretation the MOA may change, see performances.yaml)."""
+
+    ecart_relatif_max: float
+    ecart_absolu_min_secondes: float
+    mesures_min: int
+
+
+@dataclass(frozen=True)
 class TableauPerformances:
     utilisateurs_simultanes: int
     mesure_decisive: str
     statistique: StatistiquePerformance
     lignes: tuple[LignePerformance, ...]
+    # Only the VSR's judgement needs it; tables built by hand in tests may leave it out.
+    stabilite: StabilitePerformances | None = None
 
     def ligne(self, code: str) -> LignePerformance:
         for ligne in self.lignes:
@@ -191,6 +206,11 @@ class Disponibilite:
     plages: tuple[PlageDisponibilite, ...]
     maintenance_max_heures_par_an: float
     depassement_temps_de_reponse_vaut_indisponibilite: bool
+    # How recette/vsr reads the clauses (each documented in disponibilite.yaml).
+    lenteur_multiple_du_seuil: float
+    regle_postes: str  # au_moins_un | majorite | tous
+    maintenance_annee: str  # civile | depuis_debut_vsr
+    maintenance_decompte: str  # indisponibilite_constatee | fenetre_declaree
 
 
 @dataclass(frozen=True)
@@ -432,6 +452,9 @@ def _construire_contrat(lire: _Lecteur, fichiers: tuple[Path, ...]) -> Contrat:
         vsr=ParametresVSR(
             duree_mois=lire.entier(p, "vsr", "duree_mois"),
             prolongation_seuil=timedelta(hours=lire.nombre(p, "vsr", "prolongation_seuil_heures")),
+            prolongation_journee=lire.choix(
+                p, "vsr", "prolongation_journee", parmi=("heures_consecutives", "jour_calendaire")
+            ),
         ),
         delai_reserves=lire.delai(p, "reserves", "delai"),
         ajournement=ajournement,
@@ -560,6 +583,11 @@ def _performances(lire: _Lecteur) -> TableauPerformances:
             ),
         ),
         lignes=tuple(lignes),
+        stabilite=StabilitePerformances(
+            ecart_relatif_max=lire.nombre(f, "stabilite", "ecart_relatif_max"),
+            ecart_absolu_min_secondes=lire.nombre(f, "stabilite", "ecart_absolu_min_secondes"),
+            mesures_min=lire.entier(f, "stabilite", "mesures_min"),
+        ),
     )
 
 
@@ -590,5 +618,11 @@ def _disponibilite(lire: _Lecteur) -> Disponibilite:
         maintenance_max_heures_par_an=lire.nombre(f, "maintenance_max_heures_par_an"),
         depassement_temps_de_reponse_vaut_indisponibilite=lire.booleen(
             f, "depassement_temps_de_reponse_vaut_indisponibilite"
+        ),
+        lenteur_multiple_du_seuil=lire.nombre(f, "lenteur_multiple_du_seuil"),
+        regle_postes=lire.choix(f, "regle_postes", parmi=("au_moins_un", "majorite", "tous")),
+        maintenance_annee=lire.choix(f, "maintenance_annee", parmi=("civile", "depuis_debut_vsr")),
+        maintenance_decompte=lire.choix(
+            f, "maintenance_decompte", parmi=("indisponibilite_constatee", "fenetre_declaree")
         ),
     )
