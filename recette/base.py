@@ -86,7 +86,8 @@ def base_de_donnees(environ: dict[str, str] | None = None) -> dict:
             f"{VARIABLE_URL} : adresse de base de données illisible (type « {schema} »)."
         ) from None
     if schema in _SCHEMAS_SQLITE:
-        if not reglage.get("NAME"):
+        # dj-database-url reads « sqlite:// » as an in-memory database: all lost at exit.
+        if not reglage.get("NAME") or (reglage["NAME"] == ":memory:" and ":memory:" not in url):
             raise BaseDonneesInvalide(
                 f"{VARIABLE_URL} : le fichier SQLite n'est pas indiqué (sqlite:////chemin/absolu)."
             )
@@ -192,6 +193,7 @@ def basculer(url: str | None) -> None:
     which run the same models on SQLite and on PostgreSQL in one process: connections of the
     calling thread are closed first; other threads must have closed theirs."""
     initialiser()
+    from asgiref.local import Local
     from django.conf import settings
     from django.db import connections
 
@@ -204,7 +206,7 @@ def basculer(url: str | None) -> None:
     settings.DATABASES["default"] = reglage
     # Django caches the connection settings and the thread's connection; both are rebuilt.
     connections.__dict__.pop("settings", None)
-    connections._connections = type(connections._connections)(connections.thread_critical)
+    connections._connections = Local(connections.thread_critical)
 
 
 def _injoignable(exc: Exception) -> str:

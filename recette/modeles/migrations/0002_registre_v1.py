@@ -13,8 +13,8 @@ The former schema did not say what kind of check a séance was; it is read back 
 identifiers the former code gave (« CHARGE-… », « reprise-… », « reversibilite-… ») and, for a
 séance folder still on disk, from its ``seance.json`` (a cahier de recette: « manuel »).
 
-Frozen: this file knows schema version 1 as it was, on purpose; it imports nothing of the
-bench that may change.
+Frozen: this file knows schema version 1 as it was, on purpose; of the bench it imports only
+the error class the CLI prints.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from django.conf import settings
 from django.core.management.color import no_style
 from django.db import migrations
 
+from recette.erreurs import RegistreAnomaliesErreur
+
 APPLICATION_V1 = "recette : registre des anomalies"
 VERSION_V1 = "1"
 TABLES_V1 = ("meta", "seances", "anomalies", "occurrences", "historique")
@@ -36,9 +38,9 @@ PARIS = ZoneInfo("Europe/Paris")
 LOT = 500
 
 
-class RegistreV1Illisible(Exception):
-    """Raised (in French) when the former register cannot be copied whole; the migration's
-    transaction is rolled back and the file stays as it was."""
+class RegistreV1Illisible(RegistreAnomaliesErreur):
+    """The former register cannot be copied whole: the migration's transaction is rolled back
+    and the file stays as it was; the CLI prints the French message."""
 
 
 def _lignes(curseur, requete: str) -> list[dict]:
