@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from recette.erreurs import RegistreAnomaliesErreur
@@ -33,6 +35,8 @@ APPLICATION = "recette"  # the models' app label
 ATTENTE_VERROU_S = 15
 # A PostgreSQL server that does not answer is reported, not waited for.
 ATTENTE_CONNEXION_S = 10
+# pg_advisory_lock key held while migrating (any constant the bench alone uses).
+CLE_VERROU_MIGRATION = 0x7265_6365_7474_65
 
 _SCHEMAS_SQLITE = ("sqlite",)
 _SCHEMAS_POSTGRES = ("postgres", "postgresql", "pgsql", "postgis")
@@ -148,20 +152,54 @@ def initialiser() -> None:
             (":memory:", "file:")
         ):
             Path(reglage["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-        django.setup()
+        django.setup(set_prefix=False)  # no URL prefix outside a web server: spares django.urls
         _pret = True
 
 
 def migrer() -> None:
-    """Creates or upgrades the schema (and converts a former register found in the database)."""
+    """Creates or upgrades the schema (and converts a former register found in the database).
+
+    One process at a time: two commands started together on a new database would otherwise
+    both plan the same migrations and the second would fail creating existing tables. The
+    second waits, then finds nothing left to do."""
     initialiser()
     from django.core.management import call_command
     from django.db import DatabaseError
 
     try:
-        call_command("migrate", verbosity=0, interactive=False)
+        with _un_seul_migrateur():
+            call_command("migrate", verbosity=0, interactive=False)
     except DatabaseError as exc:
         raise BaseDonneesInvalide(_injoignable(exc)) from None
+
+
+@contextmanager
+def _un_seul_migrateur() -> Iterator[None]:
+    """PostgreSQL: a session advisory lock; SQLite: a lock on a file beside the database (the
+    database's own write lock is taken and released by each migration's transaction)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as curseur:
+            curseur.execute("SELECT pg_advisory_lock(%s)", [CLE_VERROU_MIGRATION])
+        try:
+            yield
+        finally:
+            with connection.cursor() as curseur:
+                curseur.execute("SELECT pg_advisory_unlock(%s)", [CLE_VERROU_MIGRATION])
+        return
+    nom = str(connection.settings_dict["NAME"])
+    if connection.vendor != "sqlite" or nom.startswith((":memory:", "file:")):
+        yield
+        return
+    import fcntl
+
+    with open(f"{nom}.migration", "a") as verrou:
+        fcntl.flock(verrou, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(verrou, fcntl.LOCK_UN)
 
 
 def est_a_jour() -> bool:

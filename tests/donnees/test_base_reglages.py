@@ -156,3 +156,57 @@ def test_initialiser_une_fois_et_sans_ouvrir_la_base(tmp_path):
     )
     assert sortie.strip() == "True"
     assert chemin.parent.is_dir() and not chemin.exists()
+
+
+ENSEMBLE = """
+import os, sys, time
+from recette import base
+base.initialiser()
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.005)
+base.preparer()
+print("prête")
+"""
+
+
+def _base_neuve(genre: str, tmp_path: Path, request) -> str:
+    if genre == "sqlite":
+        return "sqlite:///" + str(tmp_path / "neuve.sqlite")
+    import psycopg
+
+    serveur = request.getfixturevalue("serveur_postgres")
+    with psycopg.connect(serveur["admin"], autocommit=True) as cx:
+        cx.execute("DROP DATABASE IF EXISTS neuve WITH (FORCE)")
+        cx.execute("CREATE DATABASE neuve")
+    return f"{serveur['racine']}/neuve"
+
+
+@pytest.mark.parametrize("genre", ["sqlite", "postgresql"])
+def test_commandes_lancees_ensemble_sur_une_base_neuve(genre, tmp_path, request, pointer_sur):
+    """Several commands starting at once on a new database (a séance and the workbench, two
+    postes): each finds it ready, the migrations ran once."""
+    url = _base_neuve(genre, tmp_path, request)
+    depart = tmp_path / "partez"
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "RECETTE_BASE_URL": url}
+    processus = [
+        subprocess.Popen(
+            [PYTHON, "-c", ENSEMBLE, str(depart)],
+            cwd=RACINE,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    depart.touch()
+    sorties = [p.communicate(timeout=120) for p in processus]
+    assert [(p.returncode, s.strip()) for p, (s, _) in zip(processus, sorties, strict=True)] == [
+        (0, "prête")
+    ] * 3, [e for _, e in sorties]
+    base.basculer(url)
+    from django.db import connection
+
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT name FROM django_migrations WHERE app = 'recette' ORDER BY name")
+        assert [n for (n,) in curseur.fetchall()] == ["0001_initial", "0002_registre_v1"]
