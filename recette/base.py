@@ -203,7 +203,8 @@ def _un_seul_migrateur() -> Iterator[None]:
 
 
 def est_a_jour() -> bool:
-    """Every migration of the bench's models is applied (one query; no migration file loaded)."""
+    """Every migration of the bench's models is applied (one query; no migration file loaded);
+    a database migrated by a newer bench is refused."""
     initialiser()
     from django.db import DatabaseError, connection
 
@@ -217,6 +218,15 @@ def est_a_jour() -> bool:
             appliquees = {ligne[0] for ligne in curseur.fetchall()}
     except DatabaseError as exc:
         raise BaseDonneesInvalide(_injoignable(exc)) from None
+    inconnues = sorted(appliquees - attendues)
+    if inconnues:
+        # As the former register refused a newer schema: misreading it would be worse.
+        from django.conf import settings
+
+        raise BaseDonneesInvalide(
+            f"La base {decrire(settings.DATABASES['default'])} a été mise à jour par une version "
+            f"plus récente du banc (migration {inconnues[-1]} inconnue) : mettez le banc à jour."
+        )
     return attendues <= appliquees
 
 

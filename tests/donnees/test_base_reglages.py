@@ -210,3 +210,17 @@ def test_commandes_lancees_ensemble_sur_une_base_neuve(genre, tmp_path, request,
     with connection.cursor() as curseur:
         curseur.execute("SELECT name FROM django_migrations WHERE app = 'recette' ORDER BY name")
         assert [n for (n,) in curseur.fetchall()] == ["0001_initial", "0002_registre_v1"]
+
+
+def test_base_d_un_banc_plus_recent_refusee(tmp_path, pointer_sur):
+    pointer_sur(tmp_path / "recente.sqlite")
+    base.preparer()
+    from django.db import connection
+
+    with connection.cursor() as curseur:
+        curseur.execute(
+            "INSERT INTO django_migrations (app, name, applied) VALUES "
+            "('recette', '0099_future', '2027-01-01 00:00:00')"
+        )
+    with pytest.raises(base.BaseDonneesInvalide, match="0099_future inconnue"):
+        base.preparer()
