@@ -108,7 +108,9 @@ def base_de_donnees(environ: dict[str, str] | None = None) -> dict:
 def _sqlite(nom: str, options: dict | None = None) -> dict:
     """WAL (readers never wait for the writer), FULL sync (a committed change survives a power
     cut) and IMMEDIATE transactions: a transaction takes the write lock when it begins, so two
-    processes never both read a free anomaly number, and a busy file is waited for."""
+    processes never both read a free anomaly number, and a busy file is waited for. The price:
+    even a read-only ``atomic()`` block takes the write lock, so reads are made outside
+    transactions (recette/modeles/lecture.py), where WAL never makes them wait."""
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": nom,

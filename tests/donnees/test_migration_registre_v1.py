@@ -20,6 +20,7 @@ from recette.anomalies import Fiche, Registre
 from recette.anomalies.constats import ConstatAnomalie, ouvrir_anomalies_constat
 from recette.contrat import charger_contrat
 from recette.erreurs import RegistreAnomaliesErreur
+from recette.modeles import lecture
 from recette.modeles.models import Anomalie, Evenement, Numerotation, Occurrence, Seance
 from recette.modeles.numerotation import creer_anomalie
 from recette.resultats import Resultat
@@ -120,6 +121,7 @@ def ecrire_registre_v1(chemin: Path) -> tuple[dict[str, Fiche], list]:
             VEILLE_DE_NOEL + timedelta(days=6),
         )
         fiches = {a.numero: registre.voir(a.numero) for a in registre.lister()}
+        assert [f.anomalie for f in fiches.values()] == registre.lister()
         seances = registre.seances()
     # The manual séance's folder, as the cahier de recette leaves it beside the register.
     dossier = chemin.parent / SEANCE_MANUELLE
@@ -128,15 +130,6 @@ def ecrire_registre_v1(chemin: Path) -> tuple[dict[str, Fiche], list]:
         json.dumps({"id": SEANCE_MANUELLE, "selection": {"genre": "manuel"}}), encoding="utf-8"
     )
     return fiches, seances
-
-
-def fiche(numero: str) -> Fiche:
-    a = Anomalie.objects.get(pk=numero)
-    return Fiche(
-        a.valeur(),
-        tuple(o.valeur() for o in a.occurrences.all()),
-        tuple(e.valeur() for e in a.historique.all()),
-    )
 
 
 def tables(chemin: Path) -> set[str]:
@@ -172,8 +165,9 @@ def test_registre_v1_migre_sans_perte(registre_v1):
     base.migrer()
 
     for numero, attendue in fiches.items():
-        assert fiche(numero) == attendue, numero
-    assert [s.valeur() for s in Seance.objects.all()] == seances
+        assert lecture.fiche(numero) == attendue, numero
+    assert lecture.anomalies() == [f.anomalie for f in fiches.values()]
+    assert lecture.seances() == seances
     assert dict(Seance.objects.values_list("id", "genre")) == {
         SEANCE_1: "scenarios",
         SEANCE_2: "scenarios",

@@ -16,6 +16,7 @@ from django.db import IntegrityError, connections, transaction
 from django.db.models import ProtectedError
 
 from recette.erreurs import RegistreAnomaliesErreur
+from recette.modeles import lecture
 from recette.modeles.models import Anomalie, Evenement, Numerotation, Occurrence, Seance
 from recette.modeles.numerotation import attribuer_numero, creer_anomalie
 
@@ -351,3 +352,8 @@ def test_valeurs_du_registre(base_de_test):
     (evenement,) = (e.valeur() for e in a.historique.all())
     assert (evenement.action, evenement.de, evenement.vers.value) == ("création", None, "ouverte")
     assert Numerotation.objects.get(annee=2026).dernier_rang == 1
+
+
+def test_anomalie_introuvable(base_de_test):
+    with pytest.raises(RegistreAnomaliesErreur, match="Anomalie ANO-2026-0042 introuvable"):
+        lecture.fiche(" ano-2026-0042 ")
