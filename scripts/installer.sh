@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installe tout ce dont le banc a besoin sur une machine Debian neuve : paquets système
-# (Chromium, ffmpeg, bibliothèques de WeasyPrint, poppler, Java pour Allure), l'environnement
+# (Chromium, ffmpeg, bibliothèques de WeasyPrint, poppler, Java pour Allure, PostgreSQL pour les
+# tests de la couche de données sur un vrai serveur), l'environnement
 # Python (.venv) et le générateur Allure (node_modules). Idempotent : relancer ne casse rien.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 paquets=(chromium ffmpeg poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-         fonts-dejavu-core)
+         fonts-dejavu-core postgresql)
 command -v java >/dev/null 2>&1 || paquets+=(openjdk-17-jre-headless)
 command -v npm >/dev/null 2>&1 || paquets+=(nodejs npm)
 manquants=()
