@@ -887,7 +887,8 @@ def cahier(
         _echouer(exc)
     etapes = sum(len(s.etapes) for s in produit.scenarios)
     console.print(
-        f"Cahier de recette : {len(produit.scenarios)} scénario(s) manuel(s), {etapes} étape(s)."
+        f"Cahier de recette : {echapper(len(produit.scenarios))} scénario(s) manuel(s), "
+        f"{echapper(etapes)} étape(s)."
     )
     console.print(f"  À imprimer : {echapper(produit.pdf)}")
     console.print(f"  À remplir puis importer : {echapper(produit.classeur)}")

@@ -62,11 +62,11 @@ def test_le_profil_d_origine_est_accepte():
     [
         ("production: false", "produciton: true", "produciton:", "produciton", "production"),
         (
-            "  hotes_autorises: [127.0.0.1",
-            "  hotes_autorisés: [127.0.0.1",
-            "  hotes_autorisés:",
-            "charge.hotes_autorisés",
-            "hotes_autorises",
+            "  reflexion: {min: 1, max: 3}",
+            "  réflexion: {min: 1, max: 3}",
+            "  réflexion:",
+            "charge.réflexion",
+            "reflexion",
         ),
         (
             '    carte_cps: "2100000001"',
