@@ -63,28 +63,35 @@ def lettre(index: int) -> str:
 def ecrire_classeur(
     destination: Path, scenarios: list[ScenarioManuel], titre: str, sous_titre: str
 ) -> Path:
+    """Through the bench's one spreadsheet writer: every text cell is stored as text, never a
+    formula (a scenario title may start with « - »)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from recette.documents.rendu import ecrire_atomiquement
+    from recette.documents.tableurs import (
+        cellule,
+        en_tete,
+        enregistrer_classeur,
+        largeurs,
+        ligne_de_cellules,
+    )
 
     classeur = Workbook()
     feuille = classeur.active
     feuille.title = FEUILLE
-    feuille["A1"] = titre
-    feuille["A1"].font = Font(bold=True, size=14)
-    feuille["A2"] = sous_titre
-    feuille["A3"] = (
+    cellule(feuille, 1, 1, titre).font = Font(bold=True, size=14)
+    cellule(feuille, 2, 1, sous_titre)
+    cellule(
+        feuille,
+        3,
+        1,
         "Pour chaque étape : faites l'action, comparez au résultat attendu, puis écrivez OK, KO ou "
         "bloqué, un commentaire (obligatoire pour KO et bloqué), le nom du fichier de preuve "
-        "éventuel, votre nom et la date. Ne modifiez pas la colonne « Réf. étape »."
+        "éventuel, votre nom et la date. Ne modifiez pas la colonne « Réf. étape ».",
     )
-    gras, gris = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
-    for index, (en_tete, largeur) in enumerate(COLONNES):
-        cellule = feuille.cell(row=LIGNE_EN_TETE, column=index + 1, value=en_tete)
-        cellule.font, cellule.fill = gras, gris
-        feuille.column_dimensions[lettre(index)].width = largeur
+    en_tete(feuille, LIGNE_EN_TETE, [en_tete_ for en_tete_, _ in COLONNES])
+    largeurs(feuille, [largeur for _, largeur in COLONNES])
     choix = DataValidation(
         type="list",
         formula1='"OK,KO,bloqué"',
@@ -98,25 +105,23 @@ def ecrire_classeur(
     for scenario in scenarios:
         for etape in scenario.etapes:
             ligne += 1
-            valeurs = (
-                reference(scenario, etape.numero),
-                " ".join(scenario.exigences),
-                scenario.priorite or "",
-                scenario.titre if etape.numero == 1 else "",
-                "\n".join(scenario.prealables) if etape.numero == 1 else "",
-                etape.numero,
-                etape.action,
-                etape.attendu,
+            ligne_de_cellules(
+                feuille,
+                ligne,
+                (
+                    reference(scenario, etape.numero),
+                    " ".join(scenario.exigences),
+                    scenario.priorite,
+                    scenario.titre if etape.numero == 1 else None,
+                    "\n".join(scenario.prealables) if etape.numero == 1 else None,
+                    etape.numero,
+                    etape.action,
+                    etape.attendu,
+                ),
             )
-            for index, valeur in enumerate(valeurs):
-                cellule = feuille.cell(row=ligne, column=index + 1, value=valeur)
-                # Text from the features, never a formula (a title may start with « - »).
-                if isinstance(valeur, str) and valeur:
-                    cellule.data_type = "s"
-                cellule.alignment = Alignment(wrap_text=True, vertical="top")
             choix.add(f"{lettre(8)}{ligne}")
     feuille.freeze_panes = f"B{LIGNE_EN_TETE + 1}"
-    return ecrire_atomiquement(destination, lambda chemin: classeur.save(chemin))
+    return enregistrer_classeur(classeur, destination)
 
 
 # --- reading a filled workbook ----------------------------------------------------------------
