@@ -213,25 +213,36 @@ def rapport(seance: Annotated[str, typer.Argument(help="Identifiant de la séanc
 @app.command()
 def verifier(seance: Annotated[str, typer.Argument(help="Identifiant de la séance.")]):
     """Recalcule l'empreinte de chaque fichier d'une séance et signale toute altération."""
+    from rich.markup import escape
+
     from recette import preuves
 
     try:
-        dossier, _ = seances.charger(_rapports(), seance)
+        dossier = seances.dossier_de(_rapports(), seance)
     except RecetteErreur as exc:
         _echouer(exc)
-    ecarts = preuves.verifier_manifeste(dossier)
+    ecarts = preuves.verifier_scellement(dossier)
     if ecarts.intact:
         n = len(preuves.lire_manifeste(dossier))
         console.print(f"[green]Séance intacte[/] : {n} fichiers conformes au manifeste.")
         console.print(f"Empreinte du manifeste : {preuves.empreinte_manifeste(dossier)}")
         return
-    for chemin in ecarts.modifies:
-        erreurs.print(f"[red]Fichier modifié[/] : {chemin}")
-    for chemin in ecarts.manquants:
-        erreurs.print(f"[red]Fichier manquant[/] : {chemin}")
-    for chemin in ecarts.ajoutes:
-        erreurs.print(f"[red]Fichier ajouté[/] : {chemin}")
-    erreurs.print(f"[bold red]La séance {dossier.name} a été altérée depuis son scellement.[/]")
+    for numero in ecarts.lignes_illisibles:
+        erreurs.print(f"[red]Manifeste illisible[/] : {preuves.MANIFESTE}, ligne {numero}")
+    for libelle, chemins in (
+        ("Fichier modifié", ecarts.modifies),
+        ("Fichier manquant", ecarts.manquants),
+        ("Fichier ajouté", ecarts.ajoutes),
+        ("Dossier ajouté", ecarts.dossiers_ajoutes),
+        ("Dossier manquant", ecarts.dossiers_manquants),
+        ("Lien symbolique (jamais scellé)", ecarts.liens),
+        ("Droits modifiés", ecarts.droits),
+    ):
+        for chemin in chemins:
+            erreurs.print(f"[red]{libelle}[/] : {escape(chemin)}")
+    erreurs.print(
+        f"[bold red]La séance {escape(dossier.name)} a été altérée depuis son scellement.[/]"
+    )
     raise typer.Exit(CODE_ECHECS)
 
 
