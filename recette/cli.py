@@ -218,24 +218,34 @@ def rapport(seance: Annotated[str, typer.Argument(help="Identifiant de la séanc
 @app.command()
 def verifier(seance: Annotated[str, typer.Argument(help="Identifiant de la séance.")]):
     """Recalcule l'empreinte de chaque fichier d'une séance et signale toute altération."""
+
     from recette import preuves
 
     try:
-        dossier, _ = seances.charger(_rapports(), seance)
+        dossier = seances.dossier_de(_rapports(), seance)
     except RecetteErreur as exc:
         _echouer(exc)
-    ecarts = preuves.verifier_manifeste(dossier)
+    ecarts = preuves.verifier_scellement(dossier)
     if ecarts.intact:
         n = len(preuves.lire_manifeste(dossier))
         console.print(f"[green]Séance intacte[/] : {n:d} fichiers conformes au manifeste.")
         console.print(f"Empreinte du manifeste : {echapper(preuves.empreinte_manifeste(dossier))}")
         return
-    for chemin in ecarts.modifies:
-        erreurs.print(f"[red]Fichier modifié[/] : {echapper(chemin)}")
-    for chemin in ecarts.manquants:
-        erreurs.print(f"[red]Fichier manquant[/] : {echapper(chemin)}")
-    for chemin in ecarts.ajoutes:
-        erreurs.print(f"[red]Fichier ajouté[/] : {echapper(chemin)}")
+    for numero in ecarts.lignes_illisibles:
+        erreurs.print(
+            f"[red]Manifeste illisible[/] : {echapper(preuves.MANIFESTE)}, ligne {echapper(numero)}"
+        )
+    for libelle, chemins in (
+        ("Fichier modifié", ecarts.modifies),
+        ("Fichier manquant", ecarts.manquants),
+        ("Fichier ajouté", ecarts.ajoutes),
+        ("Dossier ajouté", ecarts.dossiers_ajoutes),
+        ("Dossier manquant", ecarts.dossiers_manquants),
+        ("Lien symbolique (jamais scellé)", ecarts.liens),
+        ("Droits modifiés", ecarts.droits),
+    ):
+        for chemin in chemins:
+            erreurs.print(f"[red]{libelle}[/] : {echapper(chemin)}")
     erreurs.print(
         f"[bold red]La séance {echapper(dossier.name)} a été altérée depuis son scellement.[/]"
     )
@@ -287,6 +297,7 @@ def demo(
     """Démarre la solution de démonstration, y joue une séance de VA, construit le rapport,
     arrête la solution et indique où regarder."""
     from recette import demo as demonstration
+    from recette import lanceur
     from recette.adaptateur.profil import charger_profil
     from recette.documents import allure
 
@@ -297,6 +308,7 @@ def demo(
     liste_defauts = tuple(d.strip() for d in defauts.split(",") if d.strip())
     try:
         profil = charger_profil(f"demo-{edition}", RACINE)
+        lanceur.verifier_registre_de(RACINE)
         secrets = demonstration.secrets_aleatoires(profil.variables_secretes)
         os.environ.update(secrets)
         with console.status("Démarrage de la solution de démonstration…"):
@@ -614,8 +626,11 @@ def charge(
     ] = False,
 ):
     """Vérifie le tableau des temps de réponse du contrat sous charge (Locust + navigateur)."""
+    from recette import lanceur
+
     sortie = _rapports() / "performances" / f"{seances.maintenant():%Y%m%d-%H%M%S}-{profil}"
     try:
+        lanceur.verifier_registre_de(RACINE)
         resultat = _verifier_charge(
             profil, cible, _duree(duree), utilisateurs, workers, not sans_navigateur, sortie
         )

@@ -7,14 +7,19 @@ import hashlib
 import json
 import os
 import re
+import stat
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
+from recette.erreurs import SeanceInvalide
 from recette.secrets import MASQUE
 
 MANIFESTE = "manifeste.sha256"
+SCELLEMENT = "scellement.json"
+# Every file of a sealed séance: read-only for everyone.
+MODE_SCELLE = 0o444
 # Pixels and video frames hold no text; a random byte run there is not a leaked secret.
 SUFFIXES_MEDIA = {".png", ".jpg", ".jpeg", ".webm", ".mp4"}
 _BLOC = 1 << 20
@@ -49,12 +54,44 @@ def ecrire_manifeste(dossier: Path) -> Path:
     return cible
 
 
-def lire_manifeste(dossier: Path) -> dict[str, str]:
+# A manifest line as `sha256sum` writes it: digest, a space, a space (text) or * (binary), path.
+_LIGNE_MANIFESTE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
+
+
+def _chemin_relatif_sur(chemin: str) -> bool:
+    """A path inside the séance: relative, no `..`, no empty or `.` part."""
+    parties = chemin.split("/")
+    return not chemin.startswith("/") and all(p not in ("", ".", "..") for p in parties)
+
+
+def analyser_manifeste(dossier: Path) -> tuple[dict[str, str], tuple[int, ...]]:
+    """The manifest's entries, and the numbers of the lines that are not entries (garbage,
+    a path leaving the folder, a path listed twice): those are tampering, never a crash."""
     entrees: dict[str, str] = {}
-    for ligne in (dossier / MANIFESTE).read_text(encoding="utf-8").splitlines():
-        if ligne.strip():
-            empreinte, chemin = ligne.split("  ", 1)
-            entrees[chemin] = empreinte
+    illisibles: list[int] = []
+    texte = (dossier / MANIFESTE).read_bytes().decode("utf-8", errors="replace")
+    for numero, ligne in enumerate(texte.splitlines(), 1):
+        if not ligne.strip():
+            continue
+        correspondance = _LIGNE_MANIFESTE.match(ligne)
+        if (
+            not correspondance
+            or not _chemin_relatif_sur(correspondance[2])
+            or correspondance[2] in entrees
+        ):
+            illisibles.append(numero)
+            continue
+        entrees[correspondance[2]] = correspondance[1]
+    return entrees, tuple(illisibles)
+
+
+def lire_manifeste(dossier: Path) -> dict[str, str]:
+    entrees, illisibles = analyser_manifeste(dossier)
+    if illisibles:
+        raise SeanceInvalide(
+            f"{dossier / MANIFESTE}, ligne {illisibles[0]} : ligne illisible ; la séance a été "
+            f"altérée (recette verifier {dossier.name})."
+        )
     return entrees
 
 
@@ -63,10 +100,15 @@ class Ecarts:
     modifies: tuple[str, ...]
     manquants: tuple[str, ...]
     ajoutes: tuple[str, ...]
+    dossiers_ajoutes: tuple[str, ...] = ()
+    dossiers_manquants: tuple[str, ...] = ()
+    liens: tuple[str, ...] = ()  # symbolic links (or other non-regular files), never sealed
+    droits: tuple[str, ...] = ()  # « chemin : attendu 444, trouvé 644 »
+    lignes_illisibles: tuple[int, ...] = ()  # of the manifest
 
     @property
     def intact(self) -> bool:
-        return not (self.modifies or self.manquants or self.ajoutes)
+        return not any(getattr(self, f.name) for f in fields(self))
 
 
 def verifier_manifeste(dossier: Path) -> Ecarts:
@@ -78,6 +120,105 @@ def verifier_manifeste(dossier: Path) -> Ecarts:
     manquants = tuple(sorted(c for c in attendu if c not in present))
     ajoutes = tuple(sorted(c for c in present if c not in attendu))
     return Ecarts(modifies, manquants, ajoutes)
+
+
+def ecrire_scellement(dossier: Path) -> Path:
+    """The shape the sealing gives the folder, beside the hashes: every folder with its mode,
+    and the mode every file gets (read-only). Itself listed in the manifest, so the manifest
+    stays checkable with `sha256sum -c` and an added empty folder or a mode change shows."""
+    dossiers = {".": _mode(dossier)}
+    for chemin in sorted(p for p in dossier.rglob("*") if p.is_dir() and not p.is_symlink()):
+        dossiers[chemin.relative_to(dossier).as_posix()] = _mode(chemin)
+    contenu = {"mode_fichiers": f"{MODE_SCELLE:o}", "dossiers": dossiers}
+    cible = dossier / SCELLEMENT
+    temporaire = cible.with_suffix(".tmp")
+    temporaire.write_text(json.dumps(contenu, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    os.replace(temporaire, cible)
+    return cible
+
+
+def _mode(chemin: Path) -> str:
+    return f"{stat.S_IMODE(chemin.lstat().st_mode):o}"
+
+
+def verifier_scellement(dossier: Path) -> Ecarts:
+    """Everything that makes a sealed séance what it was: the manifest (readable, every file
+    with its hash, nothing more, nothing less), no symbolic link anywhere, the folders of the
+    sealing (none added or removed) and the read-only modes it set."""
+    attendu: dict[str, str] | None = None
+    illisibles: tuple[int, ...] = ()
+    manquants: list[str] = []
+    manifeste = dossier / MANIFESTE
+    if manifeste.is_file() and not manifeste.is_symlink():
+        attendu, illisibles = analyser_manifeste(dossier)
+    elif not manifeste.is_symlink():
+        manquants.append(MANIFESTE)
+    fichiers: dict[str, os.stat_result] = {}
+    dossiers: dict[str, str] = {".": _mode(dossier)}
+    liens: list[str] = []
+    for racine, sous_dossiers, noms in os.walk(dossier):  # never follows a link
+        for nom in sous_dossiers + noms:
+            chemin = Path(racine) / nom
+            relatif = chemin.relative_to(dossier).as_posix()
+            etat = chemin.lstat()
+            if stat.S_ISDIR(etat.st_mode):
+                dossiers[relatif] = f"{stat.S_IMODE(etat.st_mode):o}"
+            elif stat.S_ISREG(etat.st_mode):
+                fichiers[relatif] = etat
+            else:
+                liens.append(relatif)
+    scelles = _dossiers_scelles(dossier, attendu, fichiers)
+    droits = [
+        f"{c} : attendu {MODE_SCELLE:o}, trouvé {stat.S_IMODE(e.st_mode):o}"
+        for c, e in sorted(fichiers.items())
+        if stat.S_IMODE(e.st_mode) != MODE_SCELLE
+    ]
+    modifies: list[str] = []
+    ajoutes: list[str] = []
+    if attendu is not None:
+        for relatif in sorted(fichiers):
+            if relatif == MANIFESTE:
+                continue
+            if relatif not in attendu:
+                ajoutes.append(relatif)
+            elif sha256_fichier(dossier / relatif) != attendu[relatif]:
+                modifies.append(relatif)
+        manquants += [c for c in sorted(attendu) if c not in fichiers and c not in liens]
+    if isinstance(scelles, dict):
+        droits += [
+            f"{c}/ : attendu {m}, trouvé {dossiers[c]}"
+            for c, m in sorted(scelles.items())
+            if c in dossiers and dossiers[c] != m
+        ]
+    return Ecarts(
+        modifies=tuple(modifies),
+        manquants=tuple(manquants),
+        ajoutes=tuple(ajoutes),
+        dossiers_ajoutes=tuple(sorted(c for c in dossiers if c not in scelles)),
+        dossiers_manquants=tuple(sorted(c for c in scelles if c not in dossiers)),
+        liens=tuple(sorted(liens)),
+        droits=tuple(droits),
+        lignes_illisibles=illisibles,
+    )
+
+
+def _dossiers_scelles(
+    dossier: Path, attendu: dict[str, str] | None, fichiers: dict
+) -> dict[str, str] | set[str]:
+    """The folders of the sealing with their modes (from its record), or for a séance sealed
+    before the record existed, the folders holding its files."""
+    if attendu is not None and SCELLEMENT in attendu and SCELLEMENT in fichiers:
+        try:
+            contenu = json.loads((dossier / SCELLEMENT).read_text(encoding="utf-8"))
+            return {str(k): str(v) for k, v in contenu["dossiers"].items()}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pass  # a tampered record already shows as a modified file
+    chemins = attendu if attendu is not None else fichiers
+    scelles = {"."}
+    for chemin in chemins:
+        parties = chemin.split("/")[:-1]
+        scelles |= {"/".join(parties[: n + 1]) for n in range(len(parties))}
+    return scelles
 
 
 def empreinte_manifeste(dossier: Path) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
-import stat
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -103,13 +103,14 @@ def sceller(seance: Seance, statut: str, secrets: set[str]) -> Path:
             f"{len(masques)} fichier(s) contenaient un secret et ont été masqués avant scellement."
         )
     _ecrire_json(seance.dossier / FICHIER_SEANCE, seance.en_dict())
+    preuves.ecrire_scellement(seance.dossier)
     preuves.ecrire_manifeste(seance.dossier)
     final = seance.dossier.parent.parent / seance.id
     os.replace(seance.dossier, final)
     seance.dossier = final
     for chemin in final.rglob("*"):
-        if chemin.is_file():
-            chemin.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        if chemin.is_file() and not chemin.is_symlink():
+            chemin.chmod(preuves.MODE_SCELLE)
     return final
 
 
@@ -157,6 +158,24 @@ def recuperer_interrompues(racine_rapports: Path, secrets: set[str]) -> list[Pat
 def abandonner(seance: Seance) -> None:
     """A séance refused before anything was recorded leaves nothing behind."""
     shutil.rmtree(seance.dossier, ignore_errors=True)
+
+
+_FORME_ID = re.compile(r"^(VA|VSR)-\d{8}-\d{6}-")
+
+
+def dossier_de(racine_rapports: Path, identifiant: str) -> Path:
+    """The folder of a séance, by id or by path, whatever it holds now: a séance folder whose
+    files were removed is tampered with, not unknown. Only an id naming no folder is unknown."""
+    for dossier in (racine_rapports / identifiant, Path(identifiant)):
+        if "/" in identifiant and dossier != Path(identifiant):
+            continue  # an id never holds a slash: only the path form may
+        if _FORME_ID.match(dossier.name) and dossier.is_dir():
+            return dossier
+    connues = ", ".join(lister(racine_rapports)[-5:]) or "aucune"
+    raise SeanceInvalide(
+        f"Séance « {identifiant} » introuvable dans {racine_rapports} "
+        f"(dernières séances : {connues})."
+    )
 
 
 def charger(racine_rapports: Path, identifiant: str) -> tuple[Path, dict]:
