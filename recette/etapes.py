@@ -7,8 +7,9 @@ matched against the bench's step definitions with pytest-bdd's own parsers, as a
 match them; a step that matches a writing definition makes the scenario a writing one. The
 analysis is conservative: any call of a method bearing a writing operation's name counts.
 
-Used before a replay on a production profile: a pack whose scenario writes is refused, whatever
-its tags claim. The adapter's guard still refuses each write at run time.
+Used in every séance's pre-flight on a production profile (a campaign or a pack's replay): a
+scenario that writes is refused, whatever its tags claim. The adapter's guard still refuses
+each write at run time.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from pathlib import Path
 from types import FunctionType
 
 from recette.adaptateur.echanges import ClientEchanges
-from recette.adaptateur.production import operations_ecriture
+from recette.adaptateur.production import EcritureInterditeEnProduction, operations_ecriture
 from recette.adaptateur.solution import Solution
+from recette.archives import nom_affichable
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,16 @@ def definitions_ecrivantes(racine: Path) -> list[tuple[object, str, str]]:
     return trouvees
 
 
-def etapes_ecrivantes(racine: Path, feature: Path, ligne: int) -> list[EtapeEcrivante]:
+def etapes_ecrivantes(
+    racine: Path, feature: Path, ligne: int, definitions: list | None = None
+) -> list[EtapeEcrivante]:
     """The steps of the scenario starting at `ligne` of `feature` (Contexte included, every
     line of Exemples rendered) that match a writing step definition."""
     from pytest_bdd.parser import FeatureParser
 
     analyse = FeatureParser(str(feature.parent), feature.name).parse()
-    definitions = definitions_ecrivantes(racine)
+    if definitions is None:
+        definitions = definitions_ecrivantes(racine)
     trouvees: list[EtapeEcrivante] = []
     for modele in analyse.scenarios.values():
         if modele.line_number != ligne:
@@ -100,3 +105,23 @@ def etapes_ecrivantes(racine: Path, feature: Path, ligne: int) -> list[EtapeEcri
                     trouvees.append(EtapeEcrivante(etape.name, etape.line_number, nom, operation))
                     break
     return trouvees
+
+
+def refuser_ecritures_en_production(racine: Path, profil, scenarios) -> None:
+    """Before a séance on a production profile: a selected scenario whose steps write is
+    refused, whatever its tags (`@lecture-seule` included) claim. `scenarios` are ScenarioInfo
+    (recette/grille/features.py)."""
+    if not profil.production:
+        return
+    definitions = definitions_ecrivantes(racine)
+    for scenario in scenarios:
+        ecrivantes = etapes_ecrivantes(racine, scenario.fichier, scenario.ligne, definitions)
+        if ecrivantes:
+            etape = ecrivantes[0]
+            raise EcritureInterditeEnProduction(
+                f"Séance refusée : le profil « {profil.nom} » désigne une production et le "
+                f"scénario « {nom_affichable(scenario.nom)} » ({scenario.fichier.name}) écrit "
+                f"dans la solution (ligne {etape.ligne} : « {nom_affichable(etape.texte)} », "
+                f"{etape.operation}). Le banc n'écrit jamais en production, quelles que soient "
+                "les étiquettes du scénario."
+            )

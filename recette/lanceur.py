@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 from recette import seance as seances
 from recette.adaptateur.profil import Profil, charger_profil
 from recette.erreurs import CibleInjoignable, NavigateurIndisponible, RecetteErreur
+from recette.etapes import refuser_ecritures_en_production
 from recette.etiquettes import Selection
 from recette.grille import charger_grille
 from recette.grille.features import verifier_tags
@@ -166,6 +167,8 @@ def preparer(
                 else "."
             )
         )
+    # Production is read-only: the step definitions, not the tags, say what writes.
+    refuser_ecritures_en_production(racine, profil, retenus)
     version = sonder_cible(profil)
     navigateur = verifier_navigateur_et_comptes(profil, racine)
     return Preparation(profil, dossier_features, secrets, version, navigateur, len(retenus))

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from recette import lanceur
-from recette.adaptateur.profil import charger_profil
 from recette.archives import ArchiveSure, nom_affichable, nom_sur
 from recette.erreurs import RecetteErreur
-from recette.etapes import etapes_ecrivantes
 from recette.grille.features import FeatureInvalide, lire_feature
 from recette.resultats import lire_resultats
 
@@ -159,23 +157,6 @@ def lire_paquet(paquet: Path) -> Paquet:
     return Paquet(description, nom, texte)
 
 
-def _refuser_ecritures_en_production(racine: Path, nom_profil: str, feature: Path, ligne: int):
-    """On a production profile, a scenario whose steps write is not replayed, whatever its
-    tags say (the step definitions decide, see recette/etapes.py)."""
-    if not charger_profil(nom_profil, racine).production:
-        return
-    ecrivantes = etapes_ecrivantes(racine, feature, ligne)
-    if ecrivantes:
-        premiere = ecrivantes[0]
-        raise RejeuImpossible(
-            f"Rejeu refusé : le profil « {nom_profil} » désigne une production et le scénario du "
-            f"paquet écrit dans la solution (ligne {premiere.ligne} : "
-            f"« {nom_affichable(premiere.texte)} », {premiere.operation}). Le banc n'écrit jamais "
-            "en production, quelles que soient les étiquettes du scénario ; rejouez ce paquet "
-            "sur un environnement de recette."
-        )
-
-
 def rejouer(
     racine: Path,
     paquet: Path,
@@ -205,7 +186,6 @@ def rejouer(
                 f"Le paquet désigne la ligne {description['ligne']} de {nom}, où ne commence aucun "
                 "scénario."
             )
-        _refuser_ecritures_en_production(racine, nom_profil, features / nom, description["ligne"])
         (features / nom).write_text(
             extraire_scenario(texte, description["ligne"], lignes), encoding="utf-8"
         )

@@ -151,6 +151,27 @@ def test_le_profil_du_paquet_n_est_jamais_un_chemin(projet, secrets_demo, tmp_pa
     assert "« profil »" in refus.stderr and "jamais un chemin" in refus.stderr, refus.stderr
 
 
+def test_lancer_en_production_refuse_un_scenario_qui_ecrit(projet, secrets_demo, tmp_path):
+    """The same pre-flight guards a campaign: a writing scenario of the project tagged
+    @lecture-seule is refused before any séance (the target is never even asked)."""
+    racine = tmp_path / "campagne"
+    shutil.copytree(projet, racine)
+    feature = racine / "features/dossier-patient/dossier-administratif.feature"
+    texte = feature.read_text(encoding="utf-8")
+    etiquettes = "  @EXG-DP-06 @EXG-SEC-04 @priorite:1\n"
+    feature.write_text(texte.replace(etiquettes, etiquettes[:-1] + " @lecture-seule\n"), "utf-8")
+    propre = {k: v for k, v in os.environ.items() if not k.startswith("RECETTE_")}
+    env = {**propre, **secrets_demo, "RECETTE_RACINE": str(racine)}
+    env["RECETTE_RAPPORTS"] = str(tmp_path / "r")
+    commande = [sys.executable, "-m", "recette.cli", "lancer", "--profil", "demo-prod"]
+    commande += ["--cible", "http://127.0.0.1:9/", "--exigence", "EXG-DP-06"]
+    refus = subprocess.run(commande, cwd=racine, env=env, capture_output=True, text=True)
+    assert refus.returncode == 2, refus.stdout + refus.stderr
+    assert "production" in refus.stderr and SCENARIO in refus.stderr, refus.stderr
+    assert "ne répond pas" not in refus.stderr
+    assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
+
+
 def test_l_adaptateur_refuse_chaque_ecriture_en_production(projet, secrets_demo):
     """Even when a scenario reaches it, a writing operation refuses on production before it
     touches the screen; reading still works."""
