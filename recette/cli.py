@@ -245,7 +245,7 @@ def verifier(seance: Annotated[str, typer.Argument(help="Identifiant de la séan
         ("Droits modifiés", ecarts.droits),
     ):
         for chemin in chemins:
-            erreurs.print(f"[red]{libelle}[/] : {echapper(chemin)}")
+            erreurs.print(f"[red]{echapper(libelle)}[/] : {echapper(chemin)}")
     erreurs.print(
         f"[bold red]La séance {echapper(dossier.name)} a été altérée depuis son scellement.[/]"
     )
