@@ -332,7 +332,7 @@ def demo(
                     profil.nom,
                     serveur.url,
                     _duree(duree_charge),
-                    10,
+                    None,
                     0,
                     True,
                     _dossier_documents(seance.id) / "performances",
@@ -578,6 +578,10 @@ def _verifier_charge(nom_profil, cible, duree_s, utilisateurs, workers, navigate
     from recette.performances import verifier_performances
     from recette.performances.anomalies import enregistrer
 
+    if utilisateurs is None:
+        from recette.contrat import charger_contrat
+
+        utilisateurs = charger_contrat(RACINE / "fixtures").performances.utilisateurs_simultanes
     with console.status(
         f"Charge : {utilisateurs:d} utilisateurs simultanés pendant {duree_s:.0f} s…"
     ):
@@ -619,7 +623,10 @@ def charge(
     profil: Annotated[str, typer.Option(help="Profil fournisseur (section « charge »).")],
     cible: Annotated[str | None, typer.Option(help="Adresse de la solution.")] = None,
     duree: Annotated[str, typer.Option(help="Durée : 30s, 5m…")] = "5m",
-    utilisateurs: Annotated[int, typer.Option(help="Utilisateurs simultanés.")] = 10,
+    utilisateurs: Annotated[
+        int | None,
+        typer.Option(help="Utilisateurs simultanés (par défaut : le chiffre du contrat)."),
+    ] = None,
     workers: Annotated[int, typer.Option(help="Processus Locust esclaves (0 : un seul).")] = 0,
     sans_navigateur: Annotated[
         bool, typer.Option("--sans-navigateur", help="Sans les mesures dans Chromium.")

@@ -31,7 +31,7 @@ def constats(resultat, exigences: dict[str, str]) -> list[ConstatAnomalie]:
                 titre=f"Temps de réponse non conforme : {ligne.ligne.libelle}",
                 attendu=(
                     f"{ligne.ligne.libelle} en moins de {_secondes(ligne.ligne.seuil_secondes)} "
-                    f"pour {resultat.contexte.get('utilisateurs', 10)} utilisateurs simultanés"
+                    f"pour {resultat.contexte['utilisateurs']} utilisateurs simultanés"
                 ),
                 observe=(
                     f"mesure « {chiffre.source} » : p95 {_secondes(chiffre.p95)}, maximum "

@@ -200,7 +200,7 @@ class TirDeCharge:
     racine: Path
     cible: str
     dossier: Path
-    utilisateurs: int = 10
+    utilisateurs: int
     duree_s: float = 30
     workers: int = 0
     variables: dict[str, str] = field(default_factory=dict)
@@ -400,7 +400,7 @@ def lancer_charge(
     racine: Path,
     cible: str,
     dossier: Path,
-    utilisateurs: int = 10,
+    utilisateurs: int,
     duree_s: float = 30,
     workers: int = 0,
     reflexion: tuple[float, float] | None = None,

@@ -36,7 +36,7 @@ def verifier_performances(
     profil_nom: str,
     cible: str | None = None,
     duree_s: float = 30,
-    utilisateurs: int = 10,
+    utilisateurs: int | None = None,
     workers: int = 0,
     dossier_sortie: Path | None = None,
     *,
@@ -47,14 +47,17 @@ def verifier_performances(
     plafond_duree_s: float = PLAFOND_DUREE_S,
     plafond_requetes: int = PLAFOND_REQUETES,
 ) -> ResultatPerformances:
-    """Runs the load (`utilisateurs` simultaneous users for `duree_s` seconds, in one Locust
-    process or a master and `workers` workers), times the same operations in a real browser
-    meanwhile, and judges every line of the contract's table. `cible` replaces the profile's
-    address. The report goes to `dossier_sortie` (default: reports/performances-<time>/)."""
+    """Runs the load (`utilisateurs` simultaneous users, by default the contract's figure, for
+    `duree_s` seconds, in one Locust process or a master and `workers` workers), times the same
+    operations in a real browser meanwhile, and judges every line of the contract's table.
+    `cible` replaces the profile's address. The report goes to `dossier_sortie` (default:
+    reports/performances-<time>/)."""
     racine = Path(racine)
     profil = charger_profil(profil_nom, racine).avec_cible(cible)
     plan = lire_plan(profil, racine)
     tableau = charger_contrat(racine / "fixtures", surcharge_contrat).performances
+    # « pour 10 utilisateurs simultanés »: the contract's figure unless the caller asks otherwise.
+    utilisateurs = utilisateurs or tableau.utilisateurs_simultanes
     verifier_bornes(
         plan,
         profil,
