@@ -554,6 +554,16 @@ def pv(
         _echouer(exc)
 
 
+def _phase(texte: str) -> str:
+    """« va » or « vsr », any case; anything else is refused in French."""
+    from recette.verdicts import Phase
+
+    try:
+        return Phase.depuis(texte).value
+    except ValueError as exc:
+        raise RecetteErreur(f"Phase : {exc}") from None
+
+
 def _duree(texte: str) -> float:
     """« 30s », « 5m », « 90 » (seconds)."""
     texte = texte.strip().lower()
@@ -572,7 +582,9 @@ def _p95(ligne, source: str) -> str:
     return "—" if not chiffre or chiffre.p95 is None else f"{chiffre.p95:.3f} s"
 
 
-def _verifier_charge(nom_profil, cible, duree_s, utilisateurs, workers, navigateur, sortie):
+def _verifier_charge(
+    nom_profil, cible, duree_s, utilisateurs, workers, navigateur, sortie, phase="va"
+):
     """The response-time table under load: verdict per line, report, anomalies."""
     from recette.anomalies.constats import rapport_relatif
     from recette.performances import verifier_performances
@@ -611,6 +623,7 @@ def _verifier_charge(nom_profil, cible, duree_s, utilisateurs, workers, navigate
             cible or "",
             seances.maintenant(),
             rapport=rapport_relatif(RACINE, page),
+            phase=phase,
         )
     for code, numero in sorted(bilan.par_constat.items()):
         console.print(f"  anomalie {echapper(numero)} : ligne « {echapper(code)} » non conforme")
@@ -631,6 +644,7 @@ def charge(
     sans_navigateur: Annotated[
         bool, typer.Option("--sans-navigateur", help="Sans les mesures dans Chromium.")
     ] = False,
+    phase: Annotated[str, typer.Option(help="Phase du contrôle : va ou vsr.")] = "va",
 ):
     """Vérifie le tableau des temps de réponse du contrat sous charge (Locust + navigateur)."""
     from recette import lanceur
@@ -639,7 +653,14 @@ def charge(
     try:
         lanceur.verifier_registre_de(RACINE)
         resultat = _verifier_charge(
-            profil, cible, _duree(duree), utilisateurs, workers, not sans_navigateur, sortie
+            profil,
+            cible,
+            _duree(duree),
+            utilisateurs,
+            workers,
+            not sans_navigateur,
+            sortie,
+            _phase(phase),
         )
     except RecetteErreur as exc:
         _echouer(exc)
@@ -844,12 +865,13 @@ def reprise_verifier(
     pivot: Annotated[Path, typer.Option(help="Dossier des fichiers pivots chargés.")],
     profil: Annotated[str, typer.Option(help="Profil fournisseur.")],
     cible: Annotated[str | None, typer.Option(help="Adresse de la solution.")] = None,
+    phase: Annotated[str, typer.Option(help="Phase du contrôle : va ou vsr.")] = "va",
 ):
     """Compare les fichiers pivots à ce que la solution contient après import."""
     from recette.reprise import verifier_reprise
 
     try:
-        rapport = verifier_reprise(RACINE, pivot, profil, cible)
+        rapport = verifier_reprise(RACINE, pivot, profil, cible, phase=_phase(phase))
     except RecetteErreur as exc:
         _echouer(exc)
     _rapport_controle(rapport, "Reprise")
@@ -860,12 +882,13 @@ def reprise_reversibilite(
     pivot: Annotated[Path, typer.Option(help="Dossier des fichiers pivots chargés.")],
     profil: Annotated[str, typer.Option(help="Profil fournisseur.")],
     cible: Annotated[str | None, typer.Option(help="Adresse de la solution.")] = None,
+    phase: Annotated[str, typer.Option(help="Phase du contrôle : va ou vsr.")] = "va",
 ):
     """Vérifie l'export complet de la solution contre les données chargées."""
     from recette.reprise import verifier_reversibilite
 
     try:
-        rapport = verifier_reversibilite(RACINE, pivot, profil, cible)
+        rapport = verifier_reversibilite(RACINE, pivot, profil, cible, phase=_phase(phase))
     except RecetteErreur as exc:
         _echouer(exc)
     _rapport_controle(rapport, "Réversibilité")

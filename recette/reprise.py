@@ -34,6 +34,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from recette.adaptateur.echanges import ClientEchanges, ConfigDonnees, config_donnees
 from recette.adaptateur.profil import Profil, charger_profil
 from recette.anomalies.constats import (
@@ -69,8 +71,8 @@ CONTROLE_REPRISE = "reprise"
 CONTROLE_REVERSIBILITE = "reversibilite"
 DOMAINE = "echanges"
 # Requirements of the default grid that a reprise check verifies.
-EXIGENCES_REPRISE = ("EXG-ECH-02",)
-EXIGENCES_DOUBLONS = ("EXG-ECH-02", "EXG-DP-11")
+# Which requirements each finding verifies: fixtures/contrat/controles-exigences.yaml.
+FICHIER_EXIGENCES = ("fixtures", "contrat", "controles-exigences.yaml")
 # In an anomaly's text, the first items of a list; the report holds them all.
 ELEMENTS_CITES = 10
 
@@ -525,11 +527,9 @@ def _comparer_elements(
 def _constats_reprise(rapport: RapportReprise) -> list[ConstatAnomalie]:
     constats = []
 
-    def constat(code: str, titre: str, attendu: str, observe: str, exigences=EXIGENCES_REPRISE):
+    def constat(code: str, titre: str, attendu: str, observe: str):
         constats.append(
-            ConstatAnomalie(
-                CONTROLE_REPRISE, code, titre, attendu, observe, tuple(exigences), DOMAINE
-            )
+            ConstatAnomalie(CONTROLE_REPRISE, code, titre, attendu, observe, (), DOMAINE)
         )
 
     if rapport.doublons:
@@ -552,7 +552,6 @@ def _constats_reprise(rapport: RapportReprise) -> list[ConstatAnomalie]:
                 ]
             )
             + ".",
-            EXIGENCES_DOUBLONS,
         )
     rejetes = [a for a in rapport.absents if a.rejete]
     rejets_elements = [e for e in rapport.ecarts_elements if e.rejete and e.patient_repris]
@@ -1186,6 +1185,46 @@ def _preparer(
     return profil, config, client
 
 
+def exigences_des_controles(racine: Path) -> dict[str, dict[str, tuple[str, ...]]]:
+    """{check: {finding code: requirement ids}} from the fixture, checked against the codes the
+    checks raise and the grid's ids."""
+    from recette.grille import charger_grille
+
+    chemin = Path(racine).joinpath(*FICHIER_EXIGENCES)
+    brut = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
+    connus = {
+        CONTROLE_REPRISE: {"doublons", "rejets", "absents", "ecarts", "elements"},
+        CONTROLE_REVERSIBILITE: {
+            "fichiers",
+            "champs",
+            "lignes",
+            "troncature",
+            "encodage",
+            "valeurs",
+        },
+    }
+    grille = charger_grille(racine)
+    resultat: dict[str, dict[str, tuple[str, ...]]] = {}
+    for controle, codes in connus.items():
+        section = brut.get(controle) or {}
+        inconnus = sorted(set(section) - codes)
+        if inconnus:
+            raise RecetteErreur(
+                f"{chemin} : constat(s) inconnu(s) dans « {controle} » : {', '.join(inconnus)} "
+                f"(connus : {', '.join(sorted(codes))})."
+            )
+        resultat[controle] = {}
+        for code, ids in section.items():
+            absentes = [i for i in ids if i not in grille]
+            if absentes:
+                raise RecetteErreur(
+                    f"{chemin} : « {controle}.{code} » nomme des exigences absentes de la "
+                    f"grille : {', '.join(absentes)}."
+                )
+            resultat[controle][code] = tuple(ids)
+    return resultat
+
+
 def _enregistrer(
     racine: Path,
     rapport: RapportReprise | RapportReversibilite,
@@ -1194,16 +1233,26 @@ def _enregistrer(
     quand: datetime,
     genre: str,
     document: Path,
+    phase: str,
 ) -> None:
-    # The proposed gravity follows the priority the grid gives the requirements.
-    constats = [replace(c, priorite=_priorite(racine, c.exigences)) for c in rapport.constats]
+    # Each finding verifies the requirements the fixture names; the proposed gravity follows the
+    # priority the grid gives them.
+    exigences = exigences_des_controles(racine)[genre]
+    constats = [
+        replace(
+            c,
+            exigences=exigences.get(c.code, ()),
+            priorite=_priorite(racine, exigences.get(c.code, ())),
+        )
+        for c in rapport.constats
+    ]
     chemin = Path(registre) if registre else chemin_registre(racine)
     with Registre(chemin, charger_contrat(racine / "fixtures")) as reg:
         ouvertes = ouvrir_anomalies_constat(
             reg,
             constats,
             seance=rapport.seance,
-            phase="va",
+            phase=phase,
             profil=profil.nom,
             cible=profil.cible,
             quand=quand,
@@ -1236,6 +1285,7 @@ def verifier_reprise(
     registre: Path | None = None,
     enregistrer_anomalies: bool = True,
     quand: datetime | None = None,
+    phase: str = "va",
 ) -> RapportReprise:
     """Compares the source pivot files `pivot_dir` with what the solution holds, writes
     `reprise.html` and `reprise.xlsx` into `sortie` (default `reports/documents/<contrôle>/`)
@@ -1270,7 +1320,9 @@ def verifier_reprise(
     rapport.constats = _constats_reprise(rapport)
     sortie = Path(sortie) if sortie else dossier_rapports(racine) / "documents" / rapport.seance
     if rapport.constats and enregistrer_anomalies:
-        _enregistrer(racine, rapport, profil, registre, quand, "reprise", sortie / "reprise.html")
+        _enregistrer(
+            racine, rapport, profil, registre, quand, "reprise", sortie / "reprise.html", phase
+        )
     _ecrire_documents(rapport, sortie, "reprise")
     return rapport
 
@@ -1301,6 +1353,7 @@ def verifier_reversibilite(
     registre: Path | None = None,
     enregistrer_anomalies: bool = True,
     quand: datetime | None = None,
+    phase: str = "va",
 ) -> RapportReversibilite:
     """Checks the solution's full export (ZIP) against the pivot files loaded into it, writes
     `reversibilite.html` and `reversibilite.xlsx` into `sortie` and opens one anomaly per kind
@@ -1320,7 +1373,14 @@ def verifier_reversibilite(
     sortie = Path(sortie) if sortie else dossier_rapports(racine) / "documents" / rapport.seance
     if rapport.constats and enregistrer_anomalies:
         _enregistrer(
-            racine, rapport, profil, registre, quand, "reversibilite", sortie / "reversibilite.html"
+            racine,
+            rapport,
+            profil,
+            registre,
+            quand,
+            "reversibilite",
+            sortie / "reversibilite.html",
+            phase,
         )
     _ecrire_documents(rapport, sortie, "reversibilite")
     return rapport

@@ -54,15 +54,16 @@ def enregistrer(
     cible: str,
     quand: datetime,
     rapport: str | None = None,
+    phase: str = "va",
 ):
-    """Records the load check in the register, as a check whose evidence is its report
-    (`rapport`); returns the anomaly numbers."""
+    """Records the load check of `phase` (a VA trial, or a check during the VSR) in the register,
+    as a check whose evidence is its report (`rapport`); returns the anomaly numbers."""
     trouves = constats(resultat, correspondance_exigences(racine))
     bilan = ouvrir_anomalies_constat(
         registre,
         trouves,
         seance=controle,
-        phase="va",
+        phase=phase,
         profil=profil,
         cible=cible,
         quand=quand,
