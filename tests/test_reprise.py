@@ -390,8 +390,9 @@ def test_doublon_nomme_dans_le_rapport_et_anomalie_ouverte(demo, tmp_path):
     with Registre(registre, charger_contrat(RACINE / "fixtures")) as ouvert:
         (anomalie,) = ouvert.lister()
     assert rapport.anomalies == {"doublons": anomalie.numero}
-    assert nom in anomalie.observe and anomalie.exigences == ("EXG-DP-11", "EXG-ECH-02")
-    assert anomalie.gravite_proposee.value == "bloquante"  # EXG-ECH-02 is priority 1
+    # The requirements come from fixtures/contrat/controles-exigences.yaml.
+    assert nom in anomalie.observe and set(anomalie.exigences) == {"EXG-DP-11", "EXG-REP-04"}
+    assert anomalie.gravite_proposee.value == "bloquante"  # EXG-REP-04 is priority 1
     assert anomalie.numero in rapport.html.read_text(encoding="utf-8")
 
 
