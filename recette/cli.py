@@ -257,7 +257,12 @@ def lister_seances():
     """Liste les séances scellées."""
     tableau = Table("Séance", "Phase", "Statut", "Réussis", "Échoués", "Début")
     for identifiant in seances.lister(_rapports()):
-        _, d = seances.charger(_rapports(), identifiant)
+        try:
+            _, d = seances.charger(_rapports(), identifiant)
+        except RecetteErreur:
+            # One tampered séance must not hide the others: `recette verifier` says what.
+            tableau.add_row(identifiant, "", "[red]altérée[/]", "", "", "")
+            continue
         c = d.get("compteurs", {})
         tableau.add_row(
             *map(

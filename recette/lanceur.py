@@ -218,6 +218,7 @@ def executer(
         "parallele": parallele,
         "scenarios": preparation.nombre_scenarios,
     }
+    seances.noter_en_cours(seance)
     resultats = seance.dossier / "allure-results"
     commande = [
         sys.executable,

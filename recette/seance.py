@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from recette import preuves
 from recette.erreurs import SeanceInvalide
+from recette.resultats import compter, lire_resultat
 
 PARIS = ZoneInfo("Europe/Paris")
 FICHIER_SEANCE = "seance.json"
@@ -76,7 +77,7 @@ def creer(racine_rapports: Path, phase: str, profil: str, cible: str) -> Seance:
     dossier.mkdir()
     # Who runs it: a later run can tell a séance killed outright from one still running.
     (dossier / PROCESSUS).write_text(str(os.getpid()), encoding="utf-8")
-    return Seance(
+    seance = Seance(
         id=identifiant,
         phase=phase,
         profil=profil,
@@ -84,6 +85,14 @@ def creer(racine_rapports: Path, phase: str, profil: str, cible: str) -> Seance:
         debut=debut.isoformat(),
         dossier=dossier,
     )
+    noter_en_cours(seance)
+    return seance
+
+
+def noter_en_cours(seance: Seance) -> None:
+    """seance.json « en cours », written while the séance runs: a séance killed outright
+    (SIGKILL, power cut) is sealed later with its target, profile, phase and selection."""
+    _ecrire_json(seance.dossier / FICHIER_SEANCE, seance.en_dict())
 
 
 def _ecrire_json(chemin: Path, donnees: dict) -> None:
@@ -139,20 +148,56 @@ def recuperer_interrompues(racine_rapports: Path, secrets: set[str]) -> list[Pat
             pid = 0
         if pid and _vivant(pid):
             continue
-        phase, profil = dossier.name.split("-", 1)[0].lower(), dossier.name.split("-", 3)[-1]
-        seance = Seance(
-            id=dossier.name,
-            phase=phase if phase in PHASES else "va",
-            profil=profil,
-            cible="",
-            debut=datetime.fromtimestamp(dossier.stat().st_mtime, PARIS).isoformat(),
-            dossier=dossier,
-        )
+        seance = _seance_retrouvee(dossier)
         seance.remarques.append(
             "Séance retrouvée inachevée (processus arrêté) : scellée en l'état."
         )
         recuperees.append(sceller(seance, "interrompue", secrets))
     return recuperees
+
+
+def _seance_retrouvee(dossier: Path) -> Seance:
+    """What a killed séance had recorded: its seance.json « en cours » (written at start) and
+    the counts of the results it holds; the folder name when even that is gone."""
+    try:
+        notee = json.loads((dossier / FICHIER_SEANCE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        notee = {}
+    if not isinstance(notee, dict):
+        notee = {}
+
+    def texte(cle: str, defaut: str) -> str:
+        valeur = notee.get(cle)
+        return valeur if isinstance(valeur, str) and valeur else defaut
+
+    def carte(cle: str) -> dict:
+        valeur = notee.get(cle)
+        return valeur if isinstance(valeur, dict) else {}
+
+    phase = texte("phase", dossier.name.split("-", 1)[0].lower())
+    seance = Seance(
+        id=dossier.name,
+        phase=phase if phase in PHASES else "va",
+        profil=texte("profil", dossier.name.split("-", 3)[-1]),
+        cible=texte("cible", ""),
+        debut=texte("debut", datetime.fromtimestamp(dossier.stat().st_mtime, PARIS).isoformat()),
+        dossier=dossier,
+        version_cible=carte("version_cible"),
+        navigateur=carte("navigateur"),
+        selection=carte("selection"),
+    )
+    resultats, illisibles = [], 0
+    for chemin in sorted((dossier / "allure-results").glob("*-result.json")):
+        try:
+            resultats.append(lire_resultat(chemin))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            illisibles += 1  # cut short by the kill
+    seance.compteurs = compter(resultats)
+    if illisibles:
+        seance.remarques.append(
+            f"{illisibles} résultat(s) interrompu(s) en cours d'écriture, non comptés."
+        )
+    return seance
 
 
 def abandonner(seance: Seance) -> None:

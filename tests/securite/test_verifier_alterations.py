@@ -187,3 +187,21 @@ def test_le_registre_de_scellement_decrit_les_dossiers(tmp_path):
         contenu["dossiers"]
     )
     assert preuves.SCELLEMENT in preuves.lire_manifeste(dossier)
+
+
+def test_la_liste_des_seances_survit_a_une_seance_alteree(tmp_path):
+    intacte = sceller_une_seance(tmp_path)
+    alteree = sceller_une_seance(tmp_path)
+    (alteree / preuves.MANIFESTE).unlink()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECETTE_")}
+    execution = subprocess.run(
+        [sys.executable, "-m", "recette.cli", "seances"],
+        cwd=RACINE,
+        env={**env, "RECETTE_RAPPORTS": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert execution.returncode == 0, execution.stdout + execution.stderr
+    assert intacte.name in execution.stdout and alteree.name in execution.stdout
+    assert "altérée" in execution.stdout
