@@ -29,8 +29,8 @@ OBSERVE = "[red]rouge[/red] [bold]gras"
 
 def recette(*arguments: str, racine: Path, base: Path | None = None, rapports: Path | None = None):
     """The real command, in its own process, on a bench folder of the test's own."""
-    environnement = {
-        **os.environ,
+    environnement = {k: v for k, v in os.environ.items() if not k.startswith("RECETTE_")}
+    environnement |= {
         "RECETTE_RACINE": str(racine),
         "RECETTE_RAPPORTS": str(rapports or racine / "reports"),
         "COLUMNS": "200",
