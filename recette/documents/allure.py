@@ -13,6 +13,9 @@ first one missed."""
 
 from __future__ import annotations
 
+import base64
+import csv
+import io
 import json
 import os
 import re
@@ -22,6 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from recette.documents import tableurs
 from recette.erreurs import RecetteErreur
 
 # Any reference to another host in a tag that the browser would load by itself.
@@ -58,6 +62,8 @@ POLITIQUE_CSP = (
     "frame-src data: blob: file:; object-src 'none'; base-uri 'none'; form-action 'none'"
 )
 _META_CSP = f'<meta http-equiv="Content-Security-Policy" content="{POLITIQUE_CSP}">'
+# The CSV exports the single-file report offers for download, embedded as base64.
+_CSV_EMBARQUE = re.compile(r"d\('(data/[^']+\.csv)','([A-Za-z0-9+/=]*)'\)")
 
 
 class RapportImpossible(RecetteErreur):
@@ -153,9 +159,21 @@ def executable_allure(racine: Path) -> str:
     )
 
 
+def _csv_neutralise(trouve: re.Match) -> str:
+    """An embedded CSV export rewritten by the bench's spreadsheet writer: a scenario titled
+    `=…` is text, not a formula, in the file Excel opens."""
+    texte = base64.b64decode(trouve.group(2)).decode("utf-8", errors="replace")
+    lignes = list(csv.reader(io.StringIO(texte, newline="")))
+    if not lignes:
+        return trouve.group(0)
+    propre = tableurs.texte_csv(lignes[0], lignes[1:], separateur=",")
+    return f"d('{trouve.group(1)}','{base64.b64encode(propre.encode('utf-8')).decode('ascii')}')"
+
+
 def nettoyer_html(html: str) -> str:
     html = _SCRIPT_ANALYTIQUE.sub("", html)
     html = _EXTERNE.sub("", html)
+    html = _CSV_EMBARQUE.sub(_csv_neutralise, html)
     if _META_CSP in html:
         return html
     return re.sub(r"<head\b[^>]*>", lambda m: m.group(0) + _META_CSP, html, count=1, flags=re.I)
