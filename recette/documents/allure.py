@@ -142,8 +142,17 @@ def neutraliser_resultats(resultats: Path, copie: Path) -> Path:
             texte = chemin.read_bytes().decode("utf-8", errors="replace")
             cible.write_text(desamorcer(texte), encoding="utf-8")
         else:
-            shutil.copyfile(chemin, cible)
+            _lier_ou_copier(chemin, cible)
     return copie
+
+
+def _lier_ou_copier(source: Path, cible: Path) -> None:
+    """Screenshots, traces and videos are only read by the generator: a hard link spares
+    copying them (a copy where the folders are on two file systems)."""
+    try:
+        os.link(source, cible)
+    except OSError:
+        shutil.copyfile(source, cible)
 
 
 def executable_allure(racine: Path) -> str:
