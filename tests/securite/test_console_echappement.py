@@ -7,10 +7,7 @@ from __future__ import annotations
 import ast
 import csv
 import io
-import os
 import shutil
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,24 +24,27 @@ TITRE = "Recherche [/] piège"
 OBSERVE = "[red]rouge[/red] [bold]gras"
 
 
-def recette(*arguments: str, racine: Path, base: Path | None = None, rapports: Path | None = None):
-    """The real command, in its own process, on a bench folder of the test's own."""
-    environnement = {
-        **os.environ,
-        "RECETTE_RACINE": str(racine),
-        "RECETTE_RAPPORTS": str(rapports or racine / "reports"),
-        "COLUMNS": "200",
-    }
-    if base is not None:
-        environnement["RECETTE_BASE"] = str(base)
-    return subprocess.run(
-        [sys.executable, "-m", "recette.cli", *arguments],
-        cwd=RACINE,
-        env=environnement,
-        capture_output=True,
-        text=True,
-        timeout=120,
+def recette(
+    *arguments: str,
+    racine: Path,
+    base: Path | None = None,
+    rapports: Path | None = None,
+):
+    """The real command (typer's runner, in this process) on a bench folder of the test's own."""
+    from typer.testing import CliRunner
+
+    from recette import cli
+
+    environnement = {"RECETTE_RAPPORTS": str(rapports or racine / "reports")}
+    environnement["RECETTE_BASE"] = str(base or racine / "reports" / "recette.sqlite")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli, "RACINE", racine)
+        execution = CliRunner().invoke(cli.app, list(arguments), env=environnement)
+    # A crash is an exception the runner caught; a refusal is an exit code.
+    assert execution.exception is None or isinstance(execution.exception, SystemExit), (
+        execution.exception
     )
+    return execution
 
 
 @pytest.fixture
@@ -73,8 +73,7 @@ def test_domaine_de_grille_en_balise_refuse_sans_trace(banc, tmp_path):
     execution = recette(
         "grille", "importer", str(grille_modifiee(tmp_path, "domaine", "[/b]")), racine=banc
     )
-    assert execution.returncode == 2, execution.stderr
-    assert "Traceback" not in execution.stderr + execution.stdout
+    assert execution.exit_code == 2, execution.stderr
     assert "« [/b] » inconnu" in execution.stderr
     assert not (banc / "fixtures/grille/grille-client.csv").exists()
 
@@ -82,13 +81,13 @@ def test_domaine_de_grille_en_balise_refuse_sans_trace(banc, tmp_path):
 def test_libelle_en_balise_importe_puis_couverture(banc, tmp_path):
     fichier = grille_modifiee(tmp_path, "libellé", "[/b] Liste [red]des patients")
     execution = recette("grille", "importer", str(fichier), racine=banc)
-    assert execution.returncode == 0, execution.stderr
+    assert execution.exit_code == 0, execution.stderr
     assert f"→ {fichier}" in execution.stdout
 
     # A reports folder whose name holds markup: the paths printed must come out as they are.
     rapports = tmp_path / "rapports [/] [bold]"
     execution = recette("grille", "couverture", racine=banc, rapports=rapports)
-    assert execution.returncode == 0, execution.stderr
+    assert execution.exit_code == 0, execution.stderr
     assert f"Couverture (classeur) : {rapports}/documents/grille/couverture.xlsx" in (
         execution.stdout
     )
@@ -122,12 +121,12 @@ def registre_piege(tmp_path) -> Path:
 
 def test_anomalie_titre_en_balise_lister_et_voir(banc, registre_piege):
     execution = recette("anomalies", "lister", racine=banc, base=registre_piege)
-    assert execution.returncode == 0, execution.stderr
+    assert execution.exit_code == 0, execution.stderr
     assert TITRE in execution.stdout
     numero = next(m for m in execution.stdout.split() if m.startswith("ANO-"))
 
     execution = recette("anomalies", "voir", numero, racine=banc, base=registre_piege)
-    assert execution.returncode == 0, execution.stderr
+    assert execution.exit_code == 0, execution.stderr
     assert f"{numero} — {TITRE}" in execution.stdout
     assert OBSERVE in execution.stdout
     assert "je cherche « [/] »" in execution.stdout
@@ -137,8 +136,7 @@ def test_message_d_erreur_qui_cite_l_utilisateur(banc, tmp_path):
     """An error that quotes the user's input (here a missing file) prints it literally."""
     absent = tmp_path / "[/] [red]absent.csv"
     execution = recette("grille", "importer", str(absent), racine=banc)
-    assert execution.returncode == 2
-    assert "Traceback" not in execution.stderr
+    assert execution.exit_code == 2
     assert str(absent) in execution.stderr
 
 
