@@ -523,8 +523,7 @@ _EDITION_C = {
     "chemin_habilitations": "/administration/droits",
     # Words of the frame.
     "texte_connecte": "Utilisateur :",
-    "texte_mode_cps": "authentifié par carte CPS",
-    "texte_mode_mdp": "authentifié par mot de passe",
+    "texte_profil": "{role}, connexion par {mode}",
     "texte_pied": "MSP Démo – version {version} – édition {edition}",
     "texte_page": "Page {page} / {pages}",
     "texte_nb_patients": "{n} dossier(s) dans la patientèle",
@@ -689,6 +688,7 @@ _EDITION_C = {
     "option_indifferent": "Indifférent",
     "option_tous": "Tous les praticiens",
     "option_toutes": "Toutes",
+    "option_tout_le_monde": "Tout le monde",
     "option_aucun_medecin": "Pas de médecin traitant déclaré",
     "option_partage_accepte": "Partage accepté",
     "option_partage_refuse": "Partage refusé",
