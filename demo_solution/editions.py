@@ -718,7 +718,6 @@ _EDITION_C = {
     "lien_evitement": "Aller au contenu principal",
     "lien_recherche_avancee": "Recherche par critères",
     "lien_nouveau_patient": "Créer un dossier patient",
-    "lien_dossier_patient": "Ouvrir le dossier de {patient}",
     "lien_modifier": "Mettre à jour le dossier",
     "lien_synthese": "Volet médical",
     "lien_retour_dossier": "Revenir au dossier administratif",

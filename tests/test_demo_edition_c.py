@@ -177,6 +177,33 @@ def test_connexion_exige_le_jeton(serveur_c):
     assert client.get("/bureau").url.endswith("/session")
 
 
+def test_memes_regles_qu_en_editions_a_et_b(serveur_c):
+    durand = carte_c(serveur_c, "durand")
+    jean = lien_patient(durand.get("/patientele", q="dupont jean"), "DUPONT Jean")
+    assert durand.get(f"{jean}/volet-medical").statut == 200
+
+    durand_mdp = ClientC(serveur_c)
+    durand_mdp.soumettre(
+        "/session",
+        "/session/mot-de-passe",
+        {"identifiant": "dr.durand", "mot_de_passe": "durand-demo"},
+    )
+    refus = durand_mdp.get(f"{jean}/volet-medical")
+    assert refus.statut == 403 and refus.titre == "Accès refusé"
+    assert refus.alertes == [
+        "La consultation des données médicales nécessite une connexion par carte CPS."
+    ]
+    moreau = carte_c(serveur_c, "moreau")
+    assert moreau.get("/patientele", q="dupont").statuts == ["0 dossier(s) correspondant(s)"]
+    refus = moreau.get(jean)
+    assert refus.statut == 403
+    assert refus.alertes == ["Ce patient a refusé le partage de son dossier."]
+    traces = mot_de_passe_c(serveur_c, "admin").get("/journal", action="accès refusé").lignes()
+    assert ["Dr Hélène Moreau", "accès refusé", "dossier administratif du patient DUPONT Jean"] in [
+        ligne[1:] for ligne in traces
+    ]
+
+
 def test_libelles_par_ecran_radios_et_validation(serveur_c):
     secretaire = mot_de_passe_c(serveur_c, "secretaire")
     creation = html.unescape(secretaire.get("/patientele/creation").texte)
