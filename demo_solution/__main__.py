@@ -1,4 +1,4 @@
-"""Command line: python -m demo_solution --edition a|b --defauts x,y --port P --base FILE
+"""Command line: python -m demo_solution --edition a|b|c --defauts x,y --port P --base FILE
 [--reinitialiser] [--vide]."""
 
 import argparse

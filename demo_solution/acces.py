@@ -14,6 +14,8 @@ from flask import current_app, g
 
 from .base import connecter
 from .comptes import ADMIN, SECRETAIRE
+from .controles import majuscules_sans_accents
+from .editions import Presentation
 
 NIVEAUX = {"aucun": 0, "consultation": 1, "saisie": 2, "edition": 3}
 MODE_CPS = "cps"
@@ -59,6 +61,10 @@ def t(cle: str, **valeurs) -> str:
     """Word of the running edition, with optional placeholders."""
     texte = current_app.config["VOCABULAIRE"][cle]
     return texte.format(**valeurs) if valeurs else texte
+
+
+def presentation() -> Presentation:
+    return current_app.config["PRESENTATION"]
 
 
 def defaut(nom: str) -> bool:
@@ -119,8 +125,15 @@ def exiger(fonction: str, niveau: str = "consultation", objet: str | None = None
     )
 
 
+def identite(prenom: str, nom: str) -> str:
+    """A patient's name as the running edition shows it everywhere (pages and audit trail)."""
+    if presentation().identite_ins:
+        return f"{majuscules_sans_accents(nom)} {prenom}"
+    return f"{prenom} {nom}"
+
+
 def nom_patient(patient: sqlite3.Row) -> str:
-    return f"{patient['prenom']} {patient['nom']}"
+    return identite(patient["prenom"], patient["nom"])
 
 
 def patient_visible(patient: sqlite3.Row, medical: bool = False) -> bool:
@@ -128,7 +141,7 @@ def patient_visible(patient: sqlite3.Row, medical: bool = False) -> bool:
 
     Administrative roles keep the dossier administratif (``medical=False``) only.
     """
-    if patient["consentement"] != "refuse":
+    if patient["consentement"] != "refuse" or defaut("fuite-consentement"):
         return True
     u = utilisateur()
     if not medical and u.role in ROLES_ADMINISTRATIFS:
@@ -139,7 +152,7 @@ def patient_visible(patient: sqlite3.Row, medical: bool = False) -> bool:
 def filtre_visibilite(alias: str = "p") -> tuple[str, tuple]:
     """SQL condition (and parameters) keeping only the patients the user may see in lists."""
     u = utilisateur()
-    if u.role in ROLES_ADMINISTRATIFS:
+    if u.role in ROLES_ADMINISTRATIFS or defaut("fuite-consentement"):
         return "1", ()
     return (
         f"({alias}.consentement IS NULL OR {alias}.consentement != 'refuse'"

@@ -5,6 +5,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import jinja2
 from flask import (
     Flask,
     current_app,
@@ -19,12 +20,13 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from . import vues_activite, vues_connexion, vues_gestion, vues_patients
+from . import jetons, vues_activite, vues_connexion, vues_gestion, vues_patients
 from .acces import (
     NIVEAUX,
     Introuvable,
     Refus,
     charger_utilisateur,
+    identite,
     journaliser,
     peut,
     t,
@@ -32,14 +34,15 @@ from .acces import (
 from .base import connecter, preparer_base
 from .comptes import appliquer_secrets
 from .controles import date_fr, date_heure_fr
-from .editions import DEFAUTS, EDITIONS, PRODUIT, VERSION, VOCABULAIRE
+from .editions import DEFAUTS, EDITIONS, PRESENTATIONS, PRODUIT, VERSION, VOCABULAIRE
 
 
 class ParametreInvalide(ValueError):
     """Unknown edition or defect; ``str()`` is the French message shown to the operator."""
 
 
-# (vocabulary key of the URL rule, endpoint, view, methods)
+# (vocabulary key of the URL rule, endpoint, view, methods); a route whose key the edition's
+# vocabulary lacks does not exist in that edition, and PRESENTATIONS may change its methods.
 ROUTES = (
     ("chemin_connexion", "connexion", vues_connexion.connexion, ["GET"]),
     ("chemin_connexion_mdp", "connexion_mdp", vues_connexion.connexion_mdp, ["POST"]),
@@ -55,6 +58,7 @@ ROUTES = (
     ("chemin_synthese", "synthese", vues_patients.synthese, ["GET"]),
     ("chemin_synthese_ajout", "synthese_ajout", vues_patients.synthese_ajout, ["POST"]),
     ("chemin_agenda", "agenda", vues_activite.agenda, ["GET", "POST"]),
+    ("chemin_rdv_nouveau", "rdv_nouveau", vues_activite.nouveau_rdv, ["GET", "POST"]),
     ("chemin_taches", "taches", vues_activite.taches, ["GET", "POST"]),
     ("chemin_tache_faite", "tache_faite", vues_activite.tache_faite, ["POST"]),
     ("chemin_messagerie", "messagerie", vues_activite.reception, ["GET"]),
@@ -80,6 +84,7 @@ RUBRIQUES = {
     "dossier_modifier": "patients",
     "synthese": "patients",
     "agenda": "agenda",
+    "rdv_nouveau": "agenda",
     "taches": "taches",
     "messagerie": "messagerie",
     "messages_envoyes": "messagerie",
@@ -154,7 +159,13 @@ def create_app(
     finally:
         connexion.close()
 
+    presentation = PRESENTATIONS[edition]
     app = Flask(__name__)
+    if presentation.gabarits:
+        # Only the edition's own folder: a template it forgot cannot borrow another markup.
+        app.jinja_loader = jinja2.FileSystemLoader(
+            Path(app.root_path) / "templates" / presentation.gabarits
+        )
     app.config.update(
         # A fresh key per start: sessions do not survive a restart, which suits a fixture.
         SECRET_KEY=os.urandom(32),
@@ -165,6 +176,7 @@ def create_app(
         DEFAUTS=defauts,
         BASE=str(db_path),
         VOCABULAIRE=VOCABULAIRE[edition],
+        PRESENTATION=presentation,
     )
     app.json.ensure_ascii = False
     app.json.sort_keys = False
@@ -172,13 +184,19 @@ def create_app(
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["date_fr"] = date_fr
     app.jinja_env.filters["date_heure_fr"] = date_heure_fr
+    app.jinja_env.filters["identite"] = lambda p: identite(p["prenom"], p["nom"])
 
     for cle, endpoint, vue, methodes in ROUTES:
-        app.add_url_rule(VOCABULAIRE[edition][cle], endpoint, vue, methods=methodes)
+        if cle in VOCABULAIRE[edition]:
+            methodes = presentation.methodes.get(endpoint, methodes)
+            app.add_url_rule(VOCABULAIRE[edition][cle], endpoint, vue, methods=list(methodes))
     app.add_url_rule("/", "racine", lambda: redirect(url_for("accueil")))
     app.add_url_rule("/version", "version", version)
 
     app.before_request(identifier)
+    if presentation.jeton_formulaires:
+        # After identifier, so that the refusal page still shows who is logged in.
+        app.before_request(jetons.verifier_jeton)
     app.teardown_appcontext(fermer_base)
     app.context_processor(contexte)
     app.register_error_handler(Refus, rendre_refus)
@@ -231,6 +249,7 @@ def contexte():
         "version": VERSION,
         "produit": PRODUIT,
         "rubrique": RUBRIQUES.get(request.endpoint or ""),
+        "jeton": jetons.jeton if current_app.config["PRESENTATION"].jeton_formulaires else None,
     }
 
 

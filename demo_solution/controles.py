@@ -21,6 +21,14 @@ def sans_accents(texte: str | None) -> str:
     return "".join(c for c in decompose if not unicodedata.combining(c)).casefold()
 
 
+def majuscules_sans_accents(texte: str | None) -> str:
+    """Capitals without diacritics, as identity-vigilance writes a family name (« LEFEVRE »)."""
+    if texte is None:
+        return ""
+    decompose = unicodedata.normalize("NFKD", texte)
+    return "".join(c for c in decompose if not unicodedata.combining(c)).upper()
+
+
 def cle_nir(treize: str) -> int:
     """Key of a NIR from its first 13 characters (Corsica: 2A counts as 19, 2B as 18)."""
     chiffres = treize.upper().replace("2A", "19").replace("2B", "18")

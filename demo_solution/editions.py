@@ -1,16 +1,21 @@
-"""Every user-facing word of the demo solution, one dict per edition.
+"""Every user-facing word of the demo solution, one dict per edition, and each edition's shape.
 
 Edition b is the same software "after an upgrade": identical features, different words and
-URL paths, so that the bench proves its vendor profiles absorb vocabulary changes. Keys are
+URL paths, so that the bench proves its vendor profiles absorb vocabulary changes. Edition c
+stands for another vendor's software: same business, but its own templates (left-hand menu,
+fieldsets, captions, ``<input type=submit>``, links styled as buttons), INS-style identities,
+an anti-CSRF token on every form and screens reached differently (``PRESENTATIONS``). Keys are
 grouped by prefix: ``chemin_`` (URL rule), ``menu_``, ``titre_`` (``<h1>``), ``section_``
 (``<h2>``), ``legende_`` (table ``<caption>``), ``libelle_`` (labels and column headers),
 ``option_``, ``bouton_``, ``lien_``, ``texte_`` and ``msg_`` (alerts and statuses).
 Placeholders in braces are filled with ``str.format``.
 """
 
+from dataclasses import dataclass, field
+
 PRODUIT = "MSP Démo"
 VERSION = "2.3.1"
-EDITIONS = ("a", "b")
+EDITIONS = ("a", "b", "c")
 DEFAUTS = (
     "enregistrement-lent",
     "synthese-incomplete",
@@ -18,6 +23,7 @@ DEFAUTS = (
     "audit-absent",
     "import-doublons",
     "recherche-lente",
+    "fuite-consentement",
 )
 
 # Words that an upgrade does not change: security messages, statuses, roles, permissions.
@@ -486,7 +492,300 @@ _EDITION_B = {
     "texte_aucun_traitement": "Aucun traitement actif",
 }
 
+_EDITION_C = {
+    # Another vendor's paths: one word per area, French, no shared prefix with a or b.
+    "chemin_accueil": "/bureau",
+    "chemin_connexion": "/session",
+    "chemin_connexion_mdp": "/session/mot-de-passe",
+    "chemin_connexion_cps": "/session/carte",
+    "chemin_deconnexion": "/sortie",
+    "chemin_patients": "/patientele",
+    "chemin_recherche_avancee": "/patientele/criteres",
+    "chemin_patient_nouveau": "/patientele/creation",
+    "chemin_dossier": "/patientele/<int:patient_id>",
+    "chemin_dossier_modifier": "/patientele/<int:patient_id>/mise-a-jour",
+    "chemin_consentement": "/patientele/<int:patient_id>/partage",
+    "chemin_synthese": "/patientele/<int:patient_id>/volet-medical",
+    "chemin_synthese_ajout": "/patientele/<int:patient_id>/volet-medical/ajout",
+    "chemin_agenda": "/rdv",
+    "chemin_rdv_nouveau": "/rdv/prise",
+    "chemin_taches": "/taches-partagees",
+    "chemin_tache_faite": "/taches-partagees/<int:tache_id>/cloture",
+    "chemin_messagerie": "/courrier",
+    "chemin_messages_envoyes": "/courrier/envoyes",
+    "chemin_message_nouveau": "/courrier/redaction",
+    "chemin_message": "/courrier/<int:message_id>",
+    "chemin_audit": "/journal",
+    "chemin_import_export": "/donnees",
+    "chemin_export_patients": "/donnees/patientele.csv",
+    "chemin_export_complet": "/donnees/archive-complete.zip",
+    "chemin_import": "/donnees/integration",
+    "chemin_habilitations": "/administration/droits",
+    # Words of the frame.
+    "texte_connecte": "Utilisateur :",
+    "texte_profil": "{role}, connexion par {mode}",
+    "texte_pied": "MSP Démo – version {version} – édition {edition}",
+    "texte_page": "Page {page} / {pages}",
+    "texte_nb_patients": "{n} dossier(s) dans la patientèle",
+    "texte_trouves": "{n} dossier(s) correspondant(s)",
+    "texte_obligatoires": "Les zones suivies de « (obligatoire) » doivent être renseignées.",
+    "texte_obligatoire": "(obligatoire)",
+    "texte_non_renseigne": "—",
+    "texte_bienvenue": "Bonjour {nom}.",
+    "texte_non_lus": "Courrier non lu : {n}",
+    "texte_taches_a_faire": "Tâches qui vous attendent : {n}",
+    "texte_rdv_du_jour": "Rendez-vous du jour : {n}",
+    "texte_marque_non_lu": "(non lu)",
+    "texte_aucun_resultat": "Aucun dossier ne correspond.",
+    "texte_aucun_rdv": "Aucun rendez-vous sur la période.",
+    "texte_aucune_tache": "Aucune tâche partagée.",
+    "texte_aucun_message": "Aucun courrier.",
+    "texte_aucun_evenement": "Le journal est vide.",
+    "texte_aucun_rejet": "aucun refus.",
+    "texte_import_patients": "{n} dossier(s) intégré(s), {m} ligne(s) refusée(s)",
+    "texte_import_elements": "{n} élément(s) médical(aux) intégré(s), {m} ligne(s) refusée(s)",
+    "texte_suggestions": (
+        "Saisissez le nom puis choisissez dans la liste proposée (NOM Prénom, date de naissance)."
+    ),
+    "texte_jeton_invalide": (
+        "Le formulaire a expiré ou ne provient pas de l'application. Rechargez la page et "
+        "recommencez."
+    ),
+    "titre_jeton_invalide": "Requête refusée",
+    "lien_retour_accueil": "Retour au bureau",
+    "lien_page_suivante": "Suivante »",
+    "lien_page_precedente": "« Précédente",
+    "libelle_pagination": "Pages de la patientèle",
+    # Navigation.
+    "libelle_menu": "Menu de l'application",
+    "menu_accueil": "Mon bureau",
+    "menu_patients": "Patientèle",
+    "menu_agenda": "Rendez-vous",
+    "menu_taches": "Tâches partagées",
+    "menu_messagerie": "Courrier",
+    "menu_audit": "Journal des accès",
+    "menu_import_export": "Import et export",
+    "menu_habilitations": "Droits des profils",
+    # Page headings.
+    "titre_connexion": "Ouverture de session",
+    "titre_accueil": "Mon bureau",
+    "titre_patients": "Patientèle",
+    "titre_recherche_avancee": "Recherche par critères",
+    "titre_patient_nouveau": "Création d'un dossier patient",
+    "titre_dossier": "{patient} – dossier administratif",
+    "titre_dossier_modifier": "Mise à jour du dossier de {patient}",
+    "titre_synthese": "Volet médical – {patient}",
+    "titre_agenda": "Rendez-vous",
+    "titre_rdv_nouveau": "Prise de rendez-vous",
+    "titre_taches": "Tâches partagées",
+    "titre_reception": "Courrier reçu",
+    "titre_envoyes": "Courrier envoyé",
+    "titre_message_nouveau": "Rédaction d'un courrier",
+    "titre_audit": "Journal des accès",
+    "titre_import_export": "Import et export des données",
+    "titre_import_rapport": "Bilan d'intégration",
+    "titre_habilitations": "Droits des profils",
+    # Fieldset legends and section headings.
+    "section_connexion_mdp": "Avec un identifiant",
+    "section_connexion_cps": "Avec la carte de professionnel de santé",
+    "section_recherche": "Retrouver un dossier",
+    "section_criteres": "Critères",
+    "section_identite": "Identité du patient",
+    "section_coordonnees": "Où le joindre",
+    "section_prise_en_charge": "Parcours de soins",
+    "section_consentement": "Partage des données de santé",
+    "section_antecedents": "Antécédents personnels",
+    "section_allergies": "Allergies connues",
+    "section_traitements": "Traitements au long cours",
+    "section_correspondants": "Équipe de soins",
+    "section_ajout_element": "Compléter le volet médical",
+    "section_filtres": "Affiner l'affichage",
+    "section_rdv_nouveau": "Le rendez-vous",
+    "section_tache_nouvelle": "Créer une tâche partagée",
+    "section_export": "Exporter",
+    "section_import": "Intégrer des dossiers (fichier pivot)",
+    "section_resume": "Pour aujourd'hui",
+    "section_courrier": "Le courrier",
+    # Table captions.
+    "legende_patients": "Dossiers de la patientèle",
+    "legende_resultats": "Dossiers correspondant aux critères",
+    "legende_agenda": "Rendez-vous planifiés",
+    "legende_taches": "Tâches de l'équipe",
+    "legende_reception": "Courrier reçu",
+    "legende_envoyes": "Courrier envoyé",
+    "legende_audit": "Traces d'accès et de modification",
+    "legende_habilitations": "Droits par fonction et par profil",
+    "legende_rejets_patients": "Refus – dossiers patients",
+    "legende_rejets_elements": "Refus – éléments médicaux",
+    # Labels and column headers (several are per screen: « _recherche », « _liste »…).
+    "libelle_identifiant": "Code utilisateur",
+    "libelle_mot_de_passe": "Mot de passe",
+    "libelle_carte_cps": "N° de la carte CPS",
+    "libelle_code_pin": "Code porteur",
+    "libelle_recherche": "Nom, prénom ou nom de naissance",
+    "libelle_identite": "Identité",
+    "libelle_nom": "Nom utilisé",
+    "libelle_nom_recherche": "Nom",
+    "libelle_nom_naissance": "Nom de naissance",
+    "libelle_prenom": "Prénom(s) de naissance",
+    "libelle_prenom_recherche": "Prénom",
+    "libelle_sexe": "Sexe",
+    "libelle_date_naissance": "Date de naissance",
+    "libelle_naissance_liste": "Né(e) le",
+    "libelle_lieu_naissance": "Lieu de naissance",
+    "libelle_nir": "Matricule INS (NIR)",
+    "libelle_adresse": "Adresse",
+    "libelle_code_postal": "Code postal",
+    "libelle_ville": "Commune",
+    "libelle_ville_recherche": "Commune de résidence",
+    "libelle_telephone": "Téléphone",
+    "libelle_courriel": "Courriel",
+    "libelle_medecin_traitant": "Médecin traitant",
+    "libelle_medecin_recherche": "Médecin traitant déclaré",
+    "libelle_consentement": "Partage des données",
+    "libelle_decision": "Le patient",
+    "libelle_type_element": "Nature",
+    "libelle_libelle": "Description",
+    "libelle_filtre_professionnel": "Praticien",
+    "libelle_filtre_date": "Jour",
+    "libelle_patient": "Patient",
+    "libelle_professionnel": "Praticien",
+    "libelle_date": "Date du rendez-vous",
+    "libelle_heure": "Heure",
+    "libelle_duree_minutes": "Durée",
+    "libelle_duree": "Durée",
+    "libelle_motif": "Motif de consultation",
+    "libelle_date_colonne": "Date",
+    "libelle_motif_colonne": "Motif",
+    "libelle_titre": "Tâche",
+    "libelle_patient_facultatif": "Patient concerné",
+    "libelle_assignee": "Confiée à",
+    "libelle_echeance": "Pour le",
+    "libelle_statut": "Où en est-elle ?",
+    "libelle_actions": "Clôture",
+    "libelle_de": "Expéditeur",
+    "libelle_a": "Destinataire",
+    "libelle_destinataire": "Destinataire",
+    "libelle_objet": "Objet",
+    "libelle_message": "Texte",
+    "libelle_recu_le": "Reçu le",
+    "libelle_envoye_le": "Envoyé le",
+    "libelle_horodatage": "Quand",
+    "libelle_utilisateur": "Qui",
+    "libelle_action": "Quoi",
+    "libelle_objet_audit": "Objet",
+    "libelle_fichier_pivot": "Fichier des dossiers patients (CSV)",
+    "libelle_fichier_elements": "Fichier des éléments médicaux (CSV, facultatif)",
+    "libelle_ligne": "Ligne du fichier",
+    "libelle_champ": "Colonne en cause",
+    "libelle_motif_rejet": "Raison du refus",
+    "libelle_fonction": "Fonction",
+    "libelle_navigation_messagerie": "Classement du courrier",
+    # Choices.
+    "option_feminin": "Féminin",
+    "option_masculin": "Masculin",
+    "option_choisir": "(choisir)",
+    "option_indifferent": "Indifférent",
+    "option_tous": "Tous les praticiens",
+    "option_toutes": "Toutes",
+    "option_tout_le_monde": "Tout le monde",
+    "option_aucun_medecin": "Pas de médecin traitant déclaré",
+    "option_partage_accepte": "Partage accepté",
+    "option_partage_refuse": "Partage refusé",
+    "option_non_recueilli": "Pas encore recueilli",
+    "option_accepte": "accepte le partage de ses données",
+    "option_refuse": "s'oppose au partage de ses données",
+    "option_antecedent": "Antécédent",
+    "option_allergie": "Allergie",
+    "option_traitement": "Traitement",
+    # Buttons (<input type="submit" value="…">).
+    "bouton_se_connecter": "Ouvrir la session",
+    "bouton_valider_carte": "Lire la carte",
+    "bouton_se_deconnecter": "Se déconnecter",
+    "bouton_rechercher": "Chercher",
+    "bouton_rechercher_criteres": "Lancer la recherche par critères",
+    "bouton_enregistrer_dossier": "Enregistrer le dossier",
+    "bouton_enregistrer_modifications": "Enregistrer les modifications",
+    "bouton_enregistrer_rdv": "Réserver le créneau",
+    "bouton_enregistrer_tache": "Créer la tâche",
+    "bouton_enregistrer_consentement": "Consigner le choix du patient",
+    "bouton_ajouter": "Ajouter au volet médical",
+    "bouton_filtrer": "Afficher",
+    "bouton_marquer_faite": "Clôturer",
+    "bouton_envoyer": "Envoyer le courrier",
+    "bouton_importer": "Intégrer",
+    # Links (several styled as buttons).
+    "lien_evitement": "Aller au contenu principal",
+    "lien_recherche_avancee": "Recherche par critères",
+    "lien_nouveau_patient": "Créer un dossier patient",
+    "lien_modifier": "Mettre à jour le dossier",
+    "lien_synthese": "Volet médical",
+    "lien_retour_dossier": "Revenir au dossier administratif",
+    "lien_retour_liste": "Revenir à la patientèle",
+    "lien_annuler": "Abandonner la saisie",
+    "lien_nouveau_rdv": "Nouveau rendez-vous",
+    "lien_retour_agenda": "Revenir aux rendez-vous",
+    "lien_mes_taches": "Celles qui me sont confiées",
+    "lien_toutes_taches": "Toutes les tâches",
+    "lien_reception": "Courrier reçu",
+    "lien_envoyes": "Courrier envoyé",
+    "lien_nouveau_message": "Rédiger un courrier",
+    "lien_export_patients": "Exporter la patientèle (CSV)",
+    "lien_export_complet": "Archive complète de réversibilité (ZIP)",
+    "lien_retour_import_export": "Revenir à l'import et l'export",
+    # Empty sections of the volet médical.
+    "texte_aucun_antecedent": "Aucun antécédent renseigné",
+    "texte_aucune_allergie": "Aucune allergie renseignée",
+    "texte_aucun_traitement": "Aucun traitement au long cours",
+    "texte_aucun_correspondant": "Aucun membre de l'équipe de soins",
+    # Messages of edition c only.
+    "msg_dossier_enregistre": "Le dossier a été enregistré.",
+    "msg_rdv_enregistre": "Le rendez-vous est réservé.",
+    "msg_tache_creee": "La tâche a été créée.",
+    "msg_tache_faite": "La tâche est clôturée.",
+    "msg_message_envoye": "Le courrier est parti.",
+    "msg_consentement_enregistre": "Le choix du patient est consigné.",
+    "msg_element_ajoute": "Le volet médical est complété.",
+    "msg_deconnecte": "Votre session est fermée.",
+    "msg_connexion_requise": "Ouvrez une session pour continuer.",
+}
+
+
 VOCABULAIRE = {
     "a": {**_COMMUN, **_EDITION_A},
     "b": {**_COMMUN, **_EDITION_A, **_EDITION_B},
+    "c": {**_COMMUN, **_EDITION_A, **_EDITION_C},
+}
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """How an edition shows the same business: what differs beyond words and paths."""
+
+    # Own template folder under templates/ (None: the shared markup of editions a and b).
+    gabarits: str | None = None
+    # Identities « NOM Prénom » (family name in capitals, no diacritics) in one column.
+    identite_ins: bool = False
+    # Anti-CSRF token: a hidden field on every form, checked on every POST.
+    jeton_formulaires: bool = False
+    # The patient of a booking or a task is typed (suggestion list), not chosen in a select.
+    patient_par_nom: bool = False
+    # Keys of the JSON import report: "bilan" (a and b) or "resultat" (c).
+    bilan_json: str = "bilan"
+    # HTTP methods per endpoint where they differ from the shared routes.
+    methodes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+PRESENTATIONS = {
+    "a": Presentation(),
+    "b": Presentation(),
+    "c": Presentation(
+        gabarits="c",
+        identite_ins=True,
+        jeton_formulaires=True,
+        patient_par_nom=True,
+        bilan_json="resultat",
+        # A link logs out; the agenda only lists, the booking form has its own page.
+        methodes={"deconnexion": ("GET",), "agenda": ("GET",)},
+    ),
 }

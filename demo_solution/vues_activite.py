@@ -11,16 +11,18 @@ from .acces import (
     db,
     exiger,
     filtre_visibilite,
+    identite,
     journaliser,
     lenteur,
     patient_visible,
     peut,
+    presentation,
     t,
     utilisateur,
 )
 from .base import transaction
 from .comptes import ROLES_SANTE
-from .controles import date_fr, lire_date
+from .controles import date_fr, lire_date, sans_accents
 
 _HEURE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 DUREE_MIN, DUREE_MAX = 5, 240
@@ -35,8 +37,41 @@ def _patients_selectionnables() -> list[tuple[str, str]]:
         parametres,
     )
     return [
-        (str(p["id"]), f"{p['prenom']} {p['nom']} ({date_fr(p['date_naissance'])})") for p in lignes
+        (str(p["id"]), f"{identite(p['prenom'], p['nom'])} ({date_fr(p['date_naissance'])})")
+        for p in lignes
     ]
+
+
+def _comparable(texte: str) -> str:
+    return " ".join(sans_accents(texte).split())
+
+
+def _formulaire_patient_saisi(formulaire, patients) -> tuple[dict, str | None]:
+    """The form as a dict whose ``patient_id`` comes from the typed name (edition c).
+
+    The typed text is a suggestion (« NOM Prénom (JJ/MM/AAAA) ») or a name alone when only
+    one patient the user may see bears it; it is compared without case or accents. The second
+    value is the French error when the text names nobody, or several patients.
+    """
+    donnees = {cle: formulaire.get(cle, "") for cle in formulaire}
+    if not presentation().patient_par_nom:
+        return donnees, None
+    texte = _comparable(donnees.get("patient", ""))
+    donnees["patient_id"] = ""
+    if not texte:
+        return donnees, None
+    exacts = [i for i, libelle in patients if _comparable(libelle) == texte]
+    homonymes = [i for i, libelle in patients if _comparable(libelle.rsplit(" (", 1)[0]) == texte]
+    trouves = exacts or homonymes
+    if len(trouves) == 1:
+        donnees["patient_id"] = trouves[0]
+        return donnees, None
+    if trouves:
+        return donnees, (
+            "Plusieurs patients portent ce nom : choisissez dans la liste celui dont la date "
+            "de naissance convient."
+        )
+    return donnees, "Aucun patient de ce nom : choisissez un patient dans la liste proposée."
 
 
 def _professionnels() -> list[tuple[str, str]]:
@@ -63,7 +98,7 @@ def _nom_patient_affichable(ligne) -> str | None:
     }
     if not patient_visible(patient):
         return t("texte_patient_masque")
-    return f"{ligne['p_prenom']} {ligne['p_nom']}"
+    return identite(ligne["p_prenom"], ligne["p_nom"])
 
 
 _COLONNES_PATIENT = (
@@ -118,44 +153,55 @@ def _conflit(professionnel_id: int, debut: dt.datetime, duree: int) -> bool:
     return False
 
 
+def _enregistrer_rdv(patients, professionnels):
+    """Validate and book the posted appointment; (values, errors) to show again on failure."""
+    exiger("agenda", "saisie", "création d'un rendez-vous")
+    lenteur("enregistrement-lent", 3)
+    formulaire, erreur_patient = _formulaire_patient_saisi(request.form, patients)
+    valeurs, erreurs = _valider_rdv(formulaire, patients, professionnels)
+    if erreur_patient:
+        erreurs["patient_id"] = erreur_patient
+    valeurs["patient"] = request.form.get("patient", "").strip()
+    if erreurs:
+        return valeurs, erreurs
+    debut = dt.datetime.combine(
+        dt.date.fromisoformat(valeurs["date"]), dt.time.fromisoformat(valeurs["heure"])
+    )
+    with transaction(db()):
+        if _conflit(int(valeurs["professionnel_id"]), debut, int(valeurs["duree"])):
+            erreurs["heure"] = "Ce professionnel a déjà un rendez-vous sur ce créneau."
+        else:
+            db().execute(
+                "INSERT INTO rendezvous"
+                " (patient_id, professionnel_id, debut, duree_minutes, motif)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    int(valeurs["patient_id"]),
+                    int(valeurs["professionnel_id"]),
+                    debut.isoformat(timespec="minutes"),
+                    int(valeurs["duree"]),
+                    valeurs["motif"] or None,
+                ),
+            )
+            journaliser(
+                "création d'un rendez-vous",
+                f"patient {dict(patients)[valeurs['patient_id']]} avec "
+                f"{dict(professionnels)[valeurs['professionnel_id']]} le "
+                f"{date_fr(valeurs['date'])} à {valeurs['heure']}",
+            )
+    return valeurs, erreurs
+
+
 def agenda():
     exiger("agenda")
     patients = _patients_selectionnables() if peut("agenda", "saisie") else []
     professionnels = _professionnels()
     valeurs, erreurs = {"duree": "20"}, {}
     if request.method == "POST":
-        exiger("agenda", "saisie", "création d'un rendez-vous")
-        lenteur("enregistrement-lent", 3)
-        valeurs, erreurs = _valider_rdv(request.form, patients, professionnels)
+        valeurs, erreurs = _enregistrer_rdv(patients, professionnels)
         if not erreurs:
-            debut = dt.datetime.combine(
-                dt.date.fromisoformat(valeurs["date"]), dt.time.fromisoformat(valeurs["heure"])
-            )
-            with transaction(db()):
-                if _conflit(int(valeurs["professionnel_id"]), debut, int(valeurs["duree"])):
-                    erreurs["heure"] = "Ce professionnel a déjà un rendez-vous sur ce créneau."
-                else:
-                    db().execute(
-                        "INSERT INTO rendezvous"
-                        " (patient_id, professionnel_id, debut, duree_minutes, motif)"
-                        " VALUES (?, ?, ?, ?, ?)",
-                        (
-                            int(valeurs["patient_id"]),
-                            int(valeurs["professionnel_id"]),
-                            debut.isoformat(timespec="minutes"),
-                            int(valeurs["duree"]),
-                            valeurs["motif"] or None,
-                        ),
-                    )
-                    journaliser(
-                        "création d'un rendez-vous",
-                        f"patient {dict(patients)[valeurs['patient_id']]} avec "
-                        f"{dict(professionnels)[valeurs['professionnel_id']]} le "
-                        f"{date_fr(valeurs['date'])} à {valeurs['heure']}",
-                    )
-            if not erreurs:
-                flash(t("msg_rdv_enregistre"), "status")
-                return redirect(url_for("agenda"))
+            flash(t("msg_rdv_enregistre"), "status")
+            return redirect(url_for("agenda"))
 
     filtres = {
         "filtre_professionnel": request.args.get("filtre_professionnel", ""),
@@ -201,6 +247,26 @@ def agenda():
     )
 
 
+def nouveau_rdv():
+    """Booking form on its own page (edition c reaches it by « Nouveau rendez-vous »)."""
+    exiger("agenda", "saisie", "création d'un rendez-vous")
+    patients = _patients_selectionnables()
+    professionnels = _professionnels()
+    valeurs, erreurs = {"duree": "20"}, {}
+    if request.method == "POST":
+        valeurs, erreurs = _enregistrer_rdv(patients, professionnels)
+        if not erreurs:
+            flash(t("msg_rdv_enregistre"), "status")
+            return redirect(url_for("agenda"))
+    return render_template(
+        "rdv_nouveau.html",
+        patients=patients,
+        professionnels=professionnels,
+        valeurs=valeurs,
+        erreurs=erreurs,
+    )
+
+
 # --- Tâches -----------------------------------------------------------------------------
 
 
@@ -229,7 +295,11 @@ def taches():
     valeurs, erreurs = {}, {}
     if request.method == "POST":
         exiger("taches", "saisie", "création d'une tâche")
-        valeurs, erreurs = _valider_tache(request.form, patients, personnes)
+        formulaire, erreur_patient = _formulaire_patient_saisi(request.form, patients)
+        valeurs, erreurs = _valider_tache(formulaire, patients, personnes)
+        if erreur_patient:
+            erreurs["patient_id"] = erreur_patient
+        valeurs["patient"] = request.form.get("patient", "").strip()
         if not erreurs:
             with transaction(db()):
                 db().execute(

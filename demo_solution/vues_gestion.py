@@ -5,7 +5,7 @@ import math
 from flask import Response, jsonify, render_template, request
 
 from . import pivot
-from .acces import db, defaut, exiger, journaliser, peut
+from .acces import db, defaut, exiger, journaliser, peut, presentation
 from .comptes import ROLES
 from .jeu_de_donnees import FONCTIONS
 
@@ -84,6 +84,38 @@ def export_complet():
     )
 
 
+def _bilan_pivot(bilan: pivot.Bilan, bilan_elements: pivot.Bilan | None) -> dict:
+    return {
+        "patients": bilan.en_dict(),
+        "elements": bilan_elements.en_dict() if bilan_elements else None,
+    }
+
+
+def _resultat_integration(bilan: pivot.Bilan | None) -> dict | None:
+    """Edition c's own report: another vendor names the same facts differently."""
+    if bilan is None:
+        return None
+    return {
+        "acceptes": bilan.importes,
+        "nombre_refus": bilan.lignes_rejetees,
+        "refus": [
+            {"numero_ligne": r.ligne, "colonne": r.champ, "raison": r.motif} for r in bilan.rejets
+        ],
+        "fichier_illisible": bilan.erreur,
+    }
+
+
+BILANS_JSON = {
+    "bilan": _bilan_pivot,
+    "resultat": lambda bilan, elements: {
+        "resultat": {
+            "patients": _resultat_integration(bilan),
+            "elements_medicaux": _resultat_integration(elements),
+        }
+    },
+}
+
+
 def importer():
     exiger("import_export", "saisie", "import de patients")
     fichier = request.files.get("fichier")
@@ -101,9 +133,7 @@ def importer():
             f"{bilan.lignes_rejetees} ligne(s) rejetée(s)",
         )
     if request.accept_mimetypes.accept_json and not request.accept_mimetypes.accept_html:
-        return jsonify(
-            patients=bilan.en_dict(), elements=bilan_elements.en_dict() if bilan_elements else None
-        )
+        return jsonify(BILANS_JSON[presentation().bilan_json](bilan, bilan_elements))
     return render_template("import_rapport.html", bilan=bilan, bilan_elements=bilan_elements)
 
 
@@ -114,4 +144,13 @@ def habilitations():
         for r in db().execute("SELECT role, fonction, droit FROM habilitations")
     }
     matrice = [(role, [droits.get((role, f), "aucun") for f in FONCTIONS]) for role in ROLES]
-    return render_template("habilitations.html", matrice=matrice, fonctions=FONCTIONS, peut=peut)
+    # The same data read the other way (edition c): one row per function, one column per role.
+    par_fonction = [(f, [droits.get((role, f), "aucun") for role in ROLES]) for f in FONCTIONS]
+    return render_template(
+        "habilitations.html",
+        matrice=matrice,
+        par_fonction=par_fonction,
+        fonctions=FONCTIONS,
+        roles=ROLES,
+        peut=peut,
+    )

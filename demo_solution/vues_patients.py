@@ -13,6 +13,7 @@ from .acces import (
     exiger_dossier,
     exiger_synthese,
     filtre_visibilite,
+    identite,
     journaliser,
     lenteur,
     nom_patient,
@@ -246,7 +247,8 @@ def nouveau():
         )
         synchroniser_medecin_traitant(patient_id)
         journaliser(
-            "création du dossier administratif", f"patient {colonnes['prenom']} {colonnes['nom']}"
+            "création du dossier administratif",
+            f"patient {identite(colonnes['prenom'], colonnes['nom'])}",
         )
     flash(t("msg_dossier_enregistre"), "status")
     return redirect(url_for("dossier", patient_id=patient_id))
@@ -273,7 +275,7 @@ def modifier(patient_id: int):
         if not defaut("audit-absent"):
             journaliser(
                 "modification du dossier administratif",
-                f"patient {colonnes['prenom']} {colonnes['nom']}",
+                f"patient {identite(colonnes['prenom'], colonnes['nom'])}",
             )
     flash(t("msg_dossier_enregistre"), "status")
     return redirect(url_for("dossier", patient_id=patient_id))

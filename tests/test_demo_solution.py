@@ -736,7 +736,7 @@ def test_edition_b_vocabulaire_et_chemins(serveur_b):
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [(["--defauts", "enregistrement-lent,nimporte"], "Défaut inconnu"),
-     (["--edition", "c"], "Édition inconnue")],
+     (["--edition", "z"], "Édition inconnue")],
 )  # fmt: skip
 def test_parametre_inconnu_sort_en_erreur(tmp_path, arguments, message):
     resultat = subprocess.run(
