@@ -18,6 +18,7 @@ DEFAUTS = (
     "audit-absent",
     "import-doublons",
     "recherche-lente",
+    "fuite-consentement",
 )
 
 # Words that an upgrade does not change: security messages, statuses, roles, permissions.
