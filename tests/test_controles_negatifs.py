@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,9 @@ from recette.adaptateur.profil import charger_profil
 
 RACINE = Path(__file__).resolve().parent.parent
 CACHE = "Un patient opposé au partage n'apparaît pas aux autres professionnels"
-SYNTHESE_REFUSEE = "La secrétaire médicale n'a pas accès à la synthèse médicale"
+# Allure prefixes the exception's type; the message itself starts with the words the user reads.
+CONTROLE_IMPOSSIBLE = re.compile(r"^(?:[\w.]+\.)?ControleImpossible: Contrôle impossible : ")
+MEDECIN_PAR_MOT_DE_PASSE = "Un médecin connecté par mot de passe n'accède pas aux données médicales"
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +98,10 @@ def lancer(tmp_path: Path, secrets_demo, profil, cible: str, exigence: str) -> d
     for chemin in (seance / "allure-results").glob("*-result.json"):
         donnees = json.loads(chemin.read_text(encoding="utf-8"))
         message = (donnees.get("statusDetails") or {}).get("message", "")
-        resultats[donnees["name"]] = {"statut": donnees["status"], "message": message}
+        # Example values tell the rows of an outline apart.
+        valeurs = [p["value"] for p in donnees.get("parameters", [])]
+        nom = " ".join([donnees["name"], *valeurs])
+        resultats[nom] = {"statut": donnees["status"], "message": message}
     return resultats
 
 
@@ -105,7 +111,8 @@ def test_noms_illisibles_controle_impossible(tmp_path, serveurs, secrets_demo, e
     profil = colonnes_fausses(tmp_path, edition)
     resultats = lancer(tmp_path, secrets_demo, profil, serveurs["fuite"].url, "EXG-CONS-02")
     assert resultats[CACHE]["statut"] == "failed", resultats[CACHE]
-    assert resultats[CACHE]["message"].startswith("Contrôle impossible : "), resultats[CACHE]
+    assert CONTROLE_IMPOSSIBLE.match(resultats[CACHE]["message"]), resultats[CACHE]
+    assert "colonnes d'identité" in resultats[CACHE]["message"]
 
 
 def test_fuite_de_consentement_detectee(tmp_path, serveurs, secrets_demo, edition):
@@ -123,3 +130,52 @@ def test_sans_fuite_le_controle_passe(tmp_path, serveurs, secrets_demo, edition)
     )
     assert len(resultats) == 2
     assert all(r["statut"] == "passed" for r in resultats.values()), resultats
+
+
+def adresse_refusee_a_tous(tmp_path: Path, edition: str) -> Path:
+    """The summary's address points to a screen no doctor may open: every attempt is refused,
+    whatever the rule under test, so a refusal there proves nothing."""
+    if edition == "a":
+        mots = {'synthese: "/patients/{id}/synthese"': 'synthese: "/habilitations?patient={id}"'}
+    else:
+        mots = {'synthese: "/dossiers/{id}/resume"': 'synthese: "/droits-acces?patient={id}"'}
+    return profil_modifie(tmp_path, edition, mots)
+
+
+def test_refus_sans_temoin_controle_impossible(tmp_path, serveurs, secrets_demo, edition):
+    """A doctor logged in by password is refused the summary (CPS required). With a wrong
+    address he is refused too, for another reason: the same address opened by the médecin
+    traitant with his card must show the summary, or the refusal proves nothing."""
+    profil = adresse_refusee_a_tous(tmp_path, edition)
+    resultats = lancer(tmp_path, secrets_demo, profil, serveurs["sain"].url, "EXG-SEC-02")
+    refus = resultats[MEDECIN_PAR_MOT_DE_PASSE]
+    assert refus["statut"] == "failed", refus
+    assert CONTROLE_IMPOSSIBLE.match(refus["message"]), refus
+    assert "Dr Paul Durand" in refus["message"], refus
+
+
+def test_refus_avec_temoin_passe(tmp_path, serveurs, secrets_demo, edition):
+    resultats = lancer(
+        tmp_path, secrets_demo, f"demo-{edition}", serveurs["sain"].url, "EXG-SEC-02"
+    )
+    assert resultats[MEDECIN_PAR_MOT_DE_PASSE]["statut"] == "passed", resultats
+
+
+def test_matrice_ecran_non_reconnu(tmp_path, serveurs, secrets_demo, edition):
+    """The audit trail reached through a wrong menu word and a wrong address: the doctor's
+    « aucun » is a refusal of another screen, and the administrator's « consultation » lands on
+    a page that is not the audit trail. Both rows fail « Contrôle impossible »; the others pass."""
+    if edition == "a":
+        mots = {"    audit: Journal d'audit\n": "    audit: Journal des accès\n"}
+        mots['audit: "/audit"'] = 'audit: "/habilitations"'
+    else:
+        mots = {"    audit: Traçabilité\n": "    audit: Journal des accès\n"}
+        mots['audit: "/tracabilite"'] = 'audit: "/droits-acces"'
+    profil = profil_modifie(tmp_path, edition, mots)
+    resultats = lancer(tmp_path, secrets_demo, profil, serveurs["sain"].url, "EXG-HAB-01")
+    echecs = {nom: r for nom, r in resultats.items() if r["statut"] != "passed"}
+    assert len(resultats) >= 17
+    audit = [nom for nom in echecs if "journal d'audit" in nom]
+    assert len(audit) == 4 and len(echecs) == 4, sorted(echecs)
+    for nom in audit:
+        assert CONTROLE_IMPOSSIBLE.match(echecs[nom]["message"]), echecs[nom]
