@@ -33,6 +33,8 @@ def connexion_refusee(solution):
     assert not solution.est_connecte(), "La solution a ouvert une session malgré l'erreur."
     message = solution.message_erreur()
     assert message, "Aucun message d'erreur n'explique le refus de connexion."
+    # "No session" must be seen: the same login with the right secret is recognised as one.
+    solution.controler_refus_de_connexion()
 
 
 @then(parsers.parse('je suis identifié comme "{nom}" connecté par carte CPS'))

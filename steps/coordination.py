@@ -75,6 +75,9 @@ def double_reservation_refusee(solution):
     assert not solution.confirmation(), "Le second rendez-vous a été accepté sur un créneau occupé."
     erreurs = solution.erreurs_du_formulaire()
     assert erreurs, "Aucun message n'explique le refus du rendez-vous."
+    # The confirmation reader was proven by the first booking of this scenario; the refusal
+    # itself is seen: the booking form is still on screen.
+    solution.controler_formulaire_affiche("rendez-vous")
 
 
 @when(parsers.parse('je confie une tâche à "{personne}"'))

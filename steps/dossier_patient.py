@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
+from recette.adaptateur.solution import ControleImpossible
 from steps.generiques import patient_de_reference
 
 # A valid new patient; a scenario about one invalid field changes only that field.
@@ -31,9 +32,11 @@ def afficher_liste(solution, contexte):
 def figure_dans_liste(solution, contexte, patient):
     vus = contexte["resultats"]
     # The list is paginated; a person would search when the name is not on the first page.
-    if patient not in vus:
+    if not solution.figure_parmi(patient, vus):
         vus = solution.rechercher_patient(patient.split()[-1])
-    assert patient in vus, f"« {patient} » n'apparaît pas (vus : {', '.join(vus[:10])}…)."
+    assert solution.figure_parmi(patient, vus), (
+        f"« {patient} » n'apparaît pas ({len(vus)} patient(s) lu(s))."
+    )
 
 
 @then(parsers.parse("la page montre {n:d} patients"))
@@ -64,19 +67,30 @@ def recherche_avancee(solution, contexte, datatable):
 
 
 @then(parsers.parse('"{patient}" figure dans les résultats'))
-def figure(contexte, patient):
-    assert patient in contexte["resultats"], (
+def figure(solution, contexte, patient):
+    assert solution.figure_parmi(patient, contexte["resultats"]), (
         f"« {patient} » n'est pas dans les résultats ({len(contexte['resultats'])} trouvés)."
     )
 
 
 @then(parsers.parse('"{patient}" ne figure pas dans les résultats'))
-def ne_figure_pas(contexte, patient):
-    assert patient not in contexte["resultats"], f"« {patient} » apparaît dans les résultats."
+def ne_figure_pas(solution, contexte, patients_reference, patient):
+    assert not solution.figure_parmi(patient, contexte["resultats"]), (
+        f"« {patient} » apparaît dans les résultats."
+    )
+    # Not seeing proves nothing until the bench shows it could have seen (DESIGN.md): the same
+    # list shows other patients, and the same search finds the patient for their médecin
+    # traitant, who may see them whatever their consent.
+    solution.controler_liste_lue(patient)
+    fiche = patient_de_reference(patients_reference, patient)
+    solution.controler_patient_visible(patient, fiche.get("medecin_traitant"))
 
 
 @then(parsers.parse('tous les résultats habitent "{ville}"'))
-def tous_habitent(contexte, ville):
+def tous_habitent(solution, contexte, ville):
+    # "No result elsewhere" is vacuous over an empty list.
+    if not contexte["resultats_detail"]:
+        raise ControleImpossible("la recherche ne montre aucun résultat dont lire la ville.")
     autres = [
         r for r in contexte["resultats_detail"] if r.get("ville", "").casefold() != ville.casefold()
     ]
@@ -154,6 +168,8 @@ def dossier_enregistre(solution):
 def dossier_non_enregistre(solution):
     assert not solution.confirmation(), "Le dossier a été enregistré malgré la valeur invalide."
     assert solution.erreurs_de_saisie(), "Aucune erreur de saisie n'est affichée."
+    # The refusal is seen, not inferred from a missing confirmation: the form is still there.
+    solution.controler_formulaire_affiche("patient")
 
 
 @then(parsers.parse('le champ "{champ}" est signalé en erreur'))
@@ -166,7 +182,9 @@ def champ_en_erreur(solution, champ):
 @then(parsers.parse('je retrouve "{patient}" en recherchant "{texte}"'))
 def retrouver(solution, patient, texte):
     resultats = solution.rechercher_patient(texte)
-    assert patient in resultats, f"« {patient} » introuvable en recherchant « {texte} »."
+    assert solution.figure_parmi(patient, resultats), (
+        f"« {patient} » introuvable en recherchant « {texte} »."
+    )
 
 
 @when(parsers.parse('je modifie le téléphone de "{patient}" en "{telephone}"'))

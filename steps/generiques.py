@@ -46,11 +46,15 @@ def patient_opposant(patients_reference, contexte, patient):
 
 
 @then("l'accès m'est refusé")
-def acces_refuse(solution):
+def acces_refuse(solution, contexte, patients_reference):
     assert solution.acces_refuse(), (
         "L'accès aurait dû être refusé, mais la page demandée s'est affichée : "
         f"« {solution.titre_page()} »."
     )
+    # A refusal proves something only if the same request opens for someone entitled to it:
+    # the patient's médecin traitant, with his card (a wrong address is refused to everyone).
+    fiche = patient_de_reference(patients_reference, contexte.get("patient", ""))
+    solution.controler_acces_ouvert(fiche.get("medecin_traitant", ""))
 
 
 @then("la tentative est tracée dans le journal d'audit")

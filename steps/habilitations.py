@@ -47,7 +47,7 @@ def consulter_fonction(solution, contexte, fonction):
 
 
 @then(parsers.parse('l\'accès est celui que prévoit la matrice des habilitations pour "{profil}"'))
-def acces_conforme(contexte, matrice_habilitations, profil):
+def acces_conforme(solution, contexte, matrice_habilitations, profil):
     assert profil in matrice_habilitations, (
         f"Le profil « {profil} » n'est pas dans fixtures/habilitations/matrice.csv."
     )
@@ -59,3 +59,11 @@ def acces_conforme(contexte, matrice_habilitations, profil):
         f"donc l'accès devrait être {'ouvert' if attendu else 'refusé'} ; "
         f"la solution l'a {'ouvert' if ouverte else 'refusé'}."
     )
+    if not ouverte:
+        # A refusal counts only if the same request opens for a profile the matrix entitles.
+        ayants_droit = [
+            role
+            for role, droits in matrice_habilitations.items()
+            if role != profil and permet(droits[contexte["fonction"]], "consultation")
+        ]
+        solution.controler_acces_ouvert(solution.premier_compte(ayants_droit))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urljoin
@@ -24,6 +26,27 @@ class IdentifiantsRefuses(RecetteErreur):
 
 class OperationImpossible(AssertionError):
     """A business operation could not be carried out on the screen (a scenario failure)."""
+
+
+class ControleImpossible(OperationImpossible):
+    """A negative check could not prove it would have seen what it looks for: an absence or a
+    refusal read through a blind reader proves nothing, so the scenario fails (DESIGN.md)."""
+
+    def __init__(self, message: str):
+        super().__init__(f"Contrôle impossible : {message}")
+
+
+@dataclass
+class _Lecture:
+    """What the last reading of a patient list saw, so that an absence can be checked against
+    it: the operation (to replay it as someone else), whether the table and its identity
+    columns were found, and the identities read."""
+
+    operation: tuple
+    ecran: bool = False  # the screen of the operation was recognised (its search field)
+    tableau: bool = False
+    entetes: list[str] = field(default_factory=list)
+    patients: list[dict[str, str]] = field(default_factory=list)
 
 
 def _normaliser(texte: str) -> str:
@@ -62,6 +85,10 @@ class Solution:
         self.profil = profil
         self.racine = racine
         self.compte: Compte | None = None
+        self.mode: str | None = None
+        self._lecture: _Lecture | None = None
+        self._tentative: tuple | None = None  # last function tried: (key, patient, means)
+        self._connexion_tentee: tuple[str, str] | None = None
 
     @classmethod
     def sans_capture(cls, page: Page, profil: Profil, racine: Path | None = None) -> Solution:
@@ -114,6 +141,15 @@ class Solution:
         if not tableau.count():
             return []
         return self._tableau_de(tableau.first)
+
+    def _entetes(self, cle_legende: str) -> list[str] | None:
+        """Column headers of the captioned table; None when no such table is on screen."""
+        tableau = self.page.get_by_role("table", name=self.mot(cle_legende), exact=True)
+        if not tableau.count():
+            return None
+        return tableau.first.evaluate(
+            "t => [...t.querySelectorAll('thead th')].map(th => th.innerText.trim())"
+        )
 
     @staticmethod
     def _tableau_de(tableau: Locator) -> list[dict[str, str]]:
@@ -175,7 +211,8 @@ class Solution:
             if mode != "carte":
                 secret = "faux-" + secret
         self._formulaire_connexion(compte, mode, secret)
-        self.compte = compte
+        self.compte, self.mode = compte, mode
+        self._connexion_tentee = (qui, mode)
 
     def se_connecter(self, qui: str, mode: str) -> None:
         self.tenter_connexion(qui, mode)
@@ -232,13 +269,21 @@ class Solution:
             for ligne in lignes
         ]
 
-    def _resultats(self) -> list[dict[str, str]]:
-        lignes = self._tableau("patients.resultats") or self._tableau("patients.liste")
-        return self._patients_du_tableau(lignes)
+    def _resultats(self, operation: tuple = ("liste",)) -> list[dict[str, str]]:
+        lecture = _Lecture(operation)
+        lecture.ecran = self._champ_present("patients.recherche")
+        for cle in ("patients.resultats", "patients.liste"):
+            entetes = self._entetes(cle)
+            if entetes is not None:
+                lecture.tableau, lecture.entetes = True, entetes
+                lecture.patients = self._patients_du_tableau(self._tableau(cle))
+                break
+        self._lecture = lecture
+        return lecture.patients
 
     def lister_patients(self) -> list[str]:
         self.menu("patients")
-        return [p["patient"] for p in self._patients_du_tableau(self._tableau("patients.liste"))]
+        return [p["patient"] for p in self._resultats(("liste",))]
 
     def page_suivante(self) -> list[str]:
         lien = self._lien("patients.page_suivante")
@@ -252,7 +297,7 @@ class Solution:
         self.menu("patients")
         self._champ("patients.recherche").fill(texte)
         self._soumettre(self._bouton("patients.bouton_recherche").first)
-        return self._resultats()
+        return self._resultats(("recherche", texte))
 
     def rechercher_patient(self, texte: str) -> list[str]:
         return [p["patient"] for p in self._rechercher(texte)]
@@ -282,12 +327,21 @@ class Solution:
         self.page.wait_for_load_state("load")
         self._remplir(criteres)
         self._soumettre(self._bouton("patients.bouton_recherche_avancee").first)
-        return self._resultats()
+        return self._resultats(("avancee", dict(criteres)))
+
+    @staticmethod
+    def _meme_patient(affiche: str, patient: str) -> bool:
+        """The one identity matcher: every check that a patient is or is not shown uses it, so
+        a control that finds a patient proves the absence check could have found them."""
+        return affiche == patient
+
+    def figure_parmi(self, patient: str, affiches: list[str]) -> bool:
+        return any(self._meme_patient(affiche, patient) for affiche in affiches)
 
     def _trouver(self, patient: str) -> dict[str, str]:
         nom_famille = patient.split()[-1]
         for ligne in self._rechercher(nom_famille):
-            if ligne["patient"] == patient:
+            if self._meme_patient(ligne["patient"], patient):
                 return ligne
         raise OperationImpossible(
             f"Patient « {patient} » introuvable en recherchant « {nom_famille} »."
@@ -307,13 +361,20 @@ class Solution:
     def ouvrir_synthese(self, patient: str) -> None:
         """Through the file's link when shown; otherwise the way a curious user would, by the
         address of the summary: a refusal must come from the server, not a hidden link."""
+        self._ouvrir_synthese(patient, None)
+
+    def _ouvrir_synthese(self, patient: str, moyen: str | None) -> None:
+        """`moyen` "adresse" forces the address, so that a control replays a refused attempt
+        the way it was made (a wrong address would be refused for everyone)."""
         ligne = self._trouver(patient)
         self._aller(ligne["lien"])
         lien = self._lien("patients.synthese")
-        if lien.count():
+        if moyen != "adresse" and lien.count():
+            self._tentative = ("synthese", patient, "lien")
             lien.first.click()
             self.page.wait_for_load_state("load")
             return
+        self._tentative = ("synthese", patient, "adresse")
         identifiant = self._identifiant(ligne["lien"])
         self._aller(self.mot("adresses.synthese").replace("{id}", identifiant))
 
@@ -548,18 +609,250 @@ class Solution:
 
     def consulter_fonction(self, cle: str, patient: str) -> bool:
         """Tries to open a function (through the menu, else by its address, as a person with a
-        bookmark would); True when the solution shows it, False when it refuses."""
+        bookmark would); True when the solution shows it, False when it refuses. Both are
+        recognised positively: a page that is neither (an error, a blank or login page) raises
+        ControleImpossible instead of counting as an opening or a refusal."""
+        self._ouvrir_fonction(cle, patient, None)
+        return self._fonction_ouverte(cle)
+
+    def _ouvrir_fonction(self, cle: str, patient: str, moyen: str | None) -> None:
         if cle == "synthese":
-            self.ouvrir_synthese(patient)
-            return not self.acces_refuse()
+            self._ouvrir_synthese(patient, moyen)
+            return
         navigation = self.page.get_by_role("navigation")
         lien = navigation.get_by_role("link", name=self.mot(f"menu.{cle}"), exact=True)
-        if lien.count():
+        if moyen != "adresse" and lien.count():
+            self._tentative = (cle, patient, "menu")
             lien.first.click()
             self.page.wait_for_load_state("load")
         else:
+            self._tentative = (cle, patient, "adresse")
             self._aller(self.mot(f"adresses.{cle}"))
-        return not self.acces_refuse()
+
+    # What shows that a function's screen is open, by the profile's words: any one suffices.
+    # A main heading naming the function as its menu does is one sign for every screen.
+    _ECRANS = {
+        "patients": (("champ", "patients.recherche"), ("tableau", "patients.liste")),
+        "synthese": (("titre", "synthese.antecedents"), ("titre", "synthese.traitements")),
+        "consentement": (("titre", "consentement.section"),),
+        "agenda": (("tableau", "agenda.legende"), ("champ", "agenda.date")),
+        "taches": (("tableau_commencant", "taches.legende"), ("lien", "taches.mes_taches")),
+        "messagerie": (("lien", "messagerie.nouveau"), ("tableau", "messagerie.legende_recus")),
+        "audit": (("tableau", "audit.legende"),),
+        "import_export": (
+            ("lien", "echanges.export_patients"),
+            ("champ", "echanges.fichier_pivot"),
+        ),
+        "habilitations": (("tableau", "habilitations.legende"),),
+    }
+
+    def _ecran_reconnu(self, cle: str) -> bool:
+        signes = list(self._ECRANS.get(cle, ()))
+        if cle != "synthese" and f"menu.{cle}" in self.profil.vocabulaire:
+            signes.append(("titre_page", f"menu.{cle}"))
+        contenu = self.page.get_by_role("main")
+        zone = contenu.first if contenu.count() else self.page
+        for genre, mot in signes:
+            if genre == "titre_page":
+                trouve = self.titre_page() == self.mot(mot)
+            elif genre == "titre":
+                trouve = zone.get_by_role("heading", name=self.mot(mot), exact=True).count() > 0
+            elif genre == "tableau":
+                trouve = zone.get_by_role("table", name=self.mot(mot), exact=True).count() > 0
+            elif genre == "tableau_commencant":
+                motif = re.compile("^" + re.escape(self.mot(mot)))
+                trouve = zone.get_by_role("table", name=motif).count() > 0
+            elif genre == "lien":
+                trouve = zone.get_by_role("link", name=self.mot(mot), exact=True).count() > 0
+            else:
+                trouve = zone.get_by_label(_libelle(self.mot(mot))).count() > 0
+            if trouve:
+                return True
+        return False
+
+    def _champ_present(self, cle: str) -> bool:
+        return self.page.get_by_label(_libelle(self.mot(cle))).count() > 0
+
+    def _fonction_ouverte(self, cle: str) -> bool:
+        refus, ouverte = self.acces_refuse(), self._ecran_reconnu(cle)
+        if refus != ouverte:
+            return ouverte
+        raise ControleImpossible(
+            f"après la demande de la fonction « {cle} », la page n'est reconnue ni comme "
+            f"cette fonction ni comme la page de refus « {self.mot('refus.titre')} » "
+            f"(titre de la page : « {self.titre_page() or 'aucun'} », "
+            f"session {'ouverte' if self.est_connecte() else 'non reconnue'})."
+        )
+
+    # ------------------------------------------------------------ controls of negative checks
+    @contextmanager
+    def _comme(self, qui: str):
+        """Borrows the workstation for a witness, then gives the session back to its user (with
+        the same mode of login), so that steps after a control still act as that user."""
+        compte, mode = self.compte, self.mode
+        try:
+            temoin = self.profil.compte(qui)
+        except RecetteErreur as erreur:
+            raise ControleImpossible(
+                f"le témoin « {qui} » n'est pas un compte du profil."
+            ) from erreur
+        mode_temoin = "carte" if temoin.numero_carte else "mot de passe"
+        if compte is not None and (temoin.nom, mode_temoin) == (compte.nom, mode):
+            raise ControleImpossible(
+                f"le témoin « {temoin.nom} » est l'utilisateur même dont on vérifie le refus, "
+                f"connecté de la même façon."
+            )
+        try:
+            self.se_deconnecter()
+            try:
+                self.se_connecter_habituellement(qui)
+            except (OperationImpossible, RecetteErreur) as erreur:
+                raise ControleImpossible(
+                    f"le témoin « {qui} » ne peut pas se connecter ({erreur})."
+                ) from erreur
+            yield
+        finally:
+            self.se_deconnecter()
+            if compte is not None:
+                self.se_connecter(compte.nom, mode or "mot de passe")
+
+    def controler_liste_lue(self, patient: str) -> None:
+        """Proves that the last patient list read could have shown `patient`: its screen was
+        recognised, and either its table was found with identity columns and other patients
+        read from them, or (an empty result) the user's own patient list shows patients read
+        the same way. Raises ControleImpossible otherwise."""
+        lecture = self._lecture
+        if lecture is None:
+            raise ControleImpossible("aucune liste de patients n'a été lue.")
+        if not lecture.ecran and not lecture.tableau:
+            raise ControleImpossible(
+                f"l'écran de la recherche de patients n'est pas reconnu (champ « "
+                f"{self.mot('patients.recherche')} » absent, titre « {self.titre_page()} »)."
+            )
+        if lecture.tableau:
+            self._controler_identites(lecture, patient)
+            if any(not self._meme_patient(p["patient"], patient) for p in lecture.patients):
+                return
+        # An empty result shows no one: the same reader must see someone on this user's list.
+        self.lister_patients()
+        liste = self._lecture
+        if not liste.tableau:
+            raise ControleImpossible(
+                f"la recherche ne montre aucun patient, et la liste « "
+                f"{self.mot('patients.liste')} » de cet utilisateur n'est pas affichée : rien ne "
+                f"prouve qu'il voit des patients."
+            )
+        self._controler_identites(liste, patient)
+        if not any(not self._meme_patient(p["patient"], patient) for p in liste.patients):
+            raise ControleImpossible(
+                "la recherche ne montre aucun patient, ni la liste des patients de cet "
+                "utilisateur : rien ne prouve qu'il voit des patients."
+            )
+        self._lecture = lecture
+
+    def _controler_identites(self, lecture: _Lecture, patient: str) -> None:
+        colonnes = [self.mot("patients.colonne_prenom"), self.mot("patients.colonne_nom")]
+        manquantes = [c for c in colonnes if c not in lecture.entetes]
+        if manquantes:
+            raise ControleImpossible(
+                f"les colonnes d'identité « {' », « '.join(manquantes)} » du profil ne sont pas "
+                f"dans le tableau des patients (colonnes lues : {', '.join(lecture.entetes)}) : "
+                f"aucun nom n'y est lisible, « {patient} » n'y serait pas reconnu."
+            )
+        vides = sum(1 for p in lecture.patients if not p["patient"].strip())
+        if vides:
+            raise ControleImpossible(
+                f"{vides} ligne(s) sur {len(lecture.patients)} du tableau des patients sans "
+                f"identité lisible."
+            )
+
+    def controler_patient_visible(self, patient: str, temoin: str | None) -> None:
+        """Replays the last patient search as `temoin`, a professional who may see `patient`,
+        and proves the same identity matcher finds them there."""
+        lecture = self._lecture
+        if lecture is None:
+            raise ControleImpossible("aucune recherche de patients à rejouer.")
+        if not temoin:
+            raise ControleImpossible(
+                f"aucun professionnel autorisé à voir « {patient} » n'est connu (médecin "
+                f"traitant du jeu de référence) : rien ne prouve que la recherche l'aurait montré."
+            )
+        with self._comme(temoin):
+            genre, *arguments = lecture.operation
+            if genre == "recherche":
+                vus = self._rechercher(arguments[0])
+            elif genre == "avancee":
+                vus = self.recherche_avancee(arguments[0])
+            else:
+                self.lister_patients()
+                vus = self._lecture.patients
+            if not any(self._meme_patient(p["patient"], patient) for p in vus):
+                raise ControleImpossible(
+                    f"« {temoin} », qui peut voir « {patient} », ne le trouve pas non plus par "
+                    f"la même opération ({len(vus)} patient(s) lu(s)) : l'absence ne prouve rien."
+                )
+        self._lecture = lecture
+
+    def premier_compte(self, roles: list[str]) -> str:
+        """The first account of the profile holding one of these roles ("" when none does)."""
+        for role in roles:
+            for compte in self.profil.comptes:
+                if compte.role.casefold() == role.casefold():
+                    return compte.nom
+        return ""
+
+    def controler_acces_ouvert(self, temoin: str) -> None:
+        """Replays the last refused attempt (same function, same patient, same means: menu,
+        link or address) as `temoin`, who may use that function, and proves its screen opens:
+        a refusal counts only if the same request can succeed."""
+        if self._tentative is None:
+            raise ControleImpossible("aucune tentative d'accès à rejouer.")
+        if not temoin:
+            raise ControleImpossible(
+                "aucun compte du profil n'a le droit d'ouvrir cette fonction : rien ne prouve "
+                "que la demande refusée aurait pu aboutir."
+            )
+        cle, patient, moyen = self._tentative
+        with self._comme(temoin):
+            self._ouvrir_fonction(cle, patient, moyen)
+            if self.acces_refuse() or not self._ecran_reconnu(cle):
+                raise ControleImpossible(
+                    f"la même demande ({cle}, par {moyen}) faite par « {temoin} », qui y a droit, "
+                    f"n'ouvre pas non plus la fonction (titre de la page : « "
+                    f"{self.titre_page() or 'aucun'} ») : le refus ne prouve rien."
+                )
+        self._tentative = (cle, patient, moyen)
+
+    def controler_refus_de_connexion(self) -> None:
+        """A refused login is seen, not assumed: the login form is shown again, and the same
+        account with its right secret opens a session the bench recognises (then closes it)."""
+        if self._connexion_tentee is None:
+            raise ControleImpossible("aucune connexion n'a été tentée.")
+        qui, mode = self._connexion_tentee
+        champ = "connexion.code_pin" if mode == "carte" else "connexion.mot_de_passe"
+        if not self._champ_present(champ):
+            raise ControleImpossible(
+                f"après le refus, le formulaire de connexion n'est plus affiché (champ « "
+                f"{self.mot(champ)} » absent, titre de la page : « {self.titre_page()} »)."
+            )
+        self.tenter_connexion(qui, mode)
+        if not self.est_connecte():
+            raise ControleImpossible(
+                f"la même connexion de « {qui} » ({mode}) avec le bon secret n'est pas reconnue "
+                f"non plus (élément « {self.mot('connexion.deconnexion')} » absent) : le refus "
+                f"ne prouve rien."
+            )
+        self.se_deconnecter()
+
+    def controler_formulaire_affiche(self, ecran: str) -> None:
+        """A refused save is seen positively: its form is still on screen, with its button."""
+        cle = {"patient": "patients.enregistrer", "rendez-vous": "agenda.enregistrer"}[ecran]
+        if not self._bouton(cle).count():
+            raise ControleImpossible(
+                f"le formulaire ({ecran}) n'est plus affiché (bouton « {self.mot(cle)} » absent, "
+                f"titre de la page : « {self.titre_page() or 'aucun'} ») : on ne sait pas ce que "
+                f"la solution a fait de la saisie."
+            )
 
     def lire_habilitations(self) -> dict[str, dict[str, str]]:
         """{role: {function key: right key}} as the solution shows its matrix."""
