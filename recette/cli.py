@@ -287,6 +287,7 @@ def demo(
     """Démarre la solution de démonstration, y joue une séance de VA, construit le rapport,
     arrête la solution et indique où regarder."""
     from recette import demo as demonstration
+    from recette import lanceur
     from recette.adaptateur.profil import charger_profil
     from recette.documents import allure
 
@@ -297,6 +298,7 @@ def demo(
     liste_defauts = tuple(d.strip() for d in defauts.split(",") if d.strip())
     try:
         profil = charger_profil(f"demo-{edition}", RACINE)
+        lanceur.verifier_registre_de(RACINE)
         secrets = demonstration.secrets_aleatoires(profil.variables_secretes)
         os.environ.update(secrets)
         with console.status("Démarrage de la solution de démonstration…"):
@@ -614,8 +616,11 @@ def charge(
     ] = False,
 ):
     """Vérifie le tableau des temps de réponse du contrat sous charge (Locust + navigateur)."""
+    from recette import lanceur
+
     sortie = _rapports() / "performances" / f"{seances.maintenant():%Y%m%d-%H%M%S}-{profil}"
     try:
+        lanceur.verifier_registre_de(RACINE)
         resultat = _verifier_charge(
             profil, cible, _duree(duree), utilisateurs, workers, not sans_navigateur, sortie
         )

@@ -120,6 +120,14 @@ def verifier_navigateur_et_comptes(profil: Profil, racine: Path) -> dict:
     return infos
 
 
+def verifier_registre_de(racine: Path) -> None:
+    """The register the séance will be recorded in, checked before the séance exists."""
+    from recette.anomalies.registre import verifier_registre
+    from recette.contrat import charger_contrat
+
+    verifier_registre(racine, charger_contrat(racine / "fixtures"))
+
+
 def preparer(
     racine: Path,
     nom_profil: str,
@@ -131,6 +139,7 @@ def preparer(
     lie under `racine`, where conftest.py applies)."""
     dossier_features = dossier_features or racine / "features"
     profil = charger_profil(nom_profil, racine).avec_cible(cible)
+    verifier_registre_de(racine)
     secrets = resoudre_secrets(profil, racine)
     grille = charger_grille(racine)
     scenarios = verifier_tags(

@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -189,7 +190,20 @@ class Registre:
         self.chemin = Path(chemin)
         self.contrat = contrat
         self.fuseau = contrat.calendrier.fuseau_horaire
-        self.chemin.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.chemin.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            fichiers = [p for p in self.chemin.parents if p.exists() and not p.is_dir()]
+            raison = f"{fichiers[0]} est un fichier" if fichiers else exc.strerror or str(exc)
+            raise RegistreAnomaliesErreur(
+                f"Le registre {self.chemin} ne peut pas être créé : son dossier "
+                f"{self.chemin.parent} est inaccessible ({raison})."
+            ) from None
+        if self.chemin.is_dir():
+            raise RegistreAnomaliesErreur(
+                f"{self.chemin} est un dossier, pas un registre d'anomalies : corrigez "
+                "RECETTE_BASE ou retirez ce dossier."
+            )
         try:
             # isolation_level=None: the register opens its own transactions (BEGIN IMMEDIATE).
             self._cx = sqlite3.connect(
@@ -201,9 +215,7 @@ class Registre:
             self._cx.execute("PRAGMA synchronous = FULL")
             self._cx.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
-            raise RegistreAnomaliesErreur(
-                f"{self.chemin} n'est pas un registre d'anomalies lisible ({exc})."
-            ) from None
+            raise _erreur_sqlite(self.chemin, exc) from None
         if mode.lower() != "wal":
             raise RegistreAnomaliesErreur(
                 f"{self.chemin} : le mode WAL est indisponible (mode obtenu : {mode})."
@@ -286,9 +298,7 @@ class Registre:
                     (str(VERSION_SCHEMA),),
                 )
         except sqlite3.DatabaseError as exc:
-            raise RegistreAnomaliesErreur(
-                f"{self.chemin} n'est pas un registre d'anomalies lisible ({exc})."
-            ) from None
+            raise _erreur_sqlite(self.chemin, exc) from None
 
     # --- recording a séance -------------------------------------------------------------------
 
@@ -844,6 +854,47 @@ class Registre:
 def chemin_registre(racine: Path) -> Path:
     """``reports/recette.sqlite`` beside the séance folders, or the file named by RECETTE_BASE."""
     return Path(os.environ.get("RECETTE_BASE") or dossier_rapports(racine) / "recette.sqlite")
+
+
+def _erreur_sqlite(chemin: Path, exc: sqlite3.DatabaseError) -> RegistreAnomaliesErreur:
+    """What a person can do about it: a damaged file and a file the bench may not write are
+    different repairs."""
+    texte = str(exc)
+    if "readonly" in texte or "unable to open" in texte or "disk I/O" in texte:
+        return RegistreAnomaliesErreur(
+            f"Le registre {chemin} ne peut pas être ouvert en écriture ({texte}) : vérifiez les "
+            "droits du fichier et de son dossier, ou corrigez RECETTE_BASE."
+        )
+    return RegistreAnomaliesErreur(
+        f"{chemin} n'est pas un registre d'anomalies lisible ({texte}) : fichier endommagé ou "
+        "d'un autre format ; corrigez RECETTE_BASE ou restaurez une sauvegarde."
+    )
+
+
+def verifier_registre(racine: Path, contrat: Contrat) -> Path:
+    """Pre-flight of every command that ends by writing to the register (a séance, a load
+    check): the file opens, is a register of a known version, takes the write lock, and its
+    folder takes new files (SQLite's WAL and shared-memory files live beside it). Found here,
+    a bad register refuses the command before a séance folder exists, instead of after the
+    séance was sealed (then never recorded)."""
+    chemin = chemin_registre(racine)
+    with Registre(chemin, contrat) as registre:
+        try:
+            registre._cx.execute("BEGIN IMMEDIATE")
+            registre._cx.execute("ROLLBACK")
+        except sqlite3.DatabaseError as exc:
+            raise RegistreAnomaliesErreur(
+                f"Le registre {chemin} ne peut pas être écrit ({exc})."
+            ) from None
+    try:
+        with tempfile.TemporaryFile(dir=chemin.parent):
+            pass
+    except OSError as exc:
+        raise RegistreAnomaliesErreur(
+            f"Le dossier du registre {chemin.parent} refuse l'écriture ({exc.strerror or exc}) : "
+            "le registre ne pourrait pas enregistrer la séance."
+        ) from None
+    return chemin
 
 
 def preuves_allure(dossier_seance: Path) -> dict[str, tuple[str, ...]]:
