@@ -601,6 +601,14 @@ def chemin_registre(racine: Path) -> Path:
     return Path(os.environ.get("RECETTE_BASE") or dossier_rapports(racine) / "recette.sqlite")
 
 
+def registre_existe(chemin: Path) -> bool:
+    """Whether there is a register to read (documents refuse to be derived from none): the
+    database ``RECETTE_BASE_URL`` names, else the SQLite file ``chemin``."""
+    from recette.base import VARIABLE_URL
+
+    return bool((os.environ.get(VARIABLE_URL) or "").strip()) or Path(chemin).is_file()
+
+
 def _ouvrir(chemin: Path) -> str:
     """The register's database ready (recette.base.ouvrir), or a French message saying what a
     person can repair; returns where the data lives, for messages."""
