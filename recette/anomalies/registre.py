@@ -593,7 +593,7 @@ class Registre:
         return moment.astimezone(self.fuseau)
 
 
-# --- helpers --------------------------------------------------------------------------------
+# --- opening, pre-flight, evidence -----------------------------------------------------------
 
 
 def chemin_registre(racine: Path) -> Path:
