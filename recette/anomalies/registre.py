@@ -117,12 +117,12 @@ class Registre:
         """One change, all or nothing. On SQLite the transaction is IMMEDIATE (the write lock
         first, see recette/base.py); on PostgreSQL the rows changed are locked (FOR UPDATE)
         and numbers are given under the year's lock."""
-        from django.db import DatabaseError, transaction
+        from django.db import OperationalError, transaction
 
         try:
             with transaction.atomic():
                 yield
-        except DatabaseError as exc:
+        except OperationalError as exc:  # the file or server, not the data (a bug stays loud)
             if "locked" in str(exc) or "busy" in str(exc):
                 raise RegistreAnomaliesErreur(
                     f"Le registre {self.lieu} est occupé par un autre processus ({exc})."
