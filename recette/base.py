@@ -20,6 +20,7 @@ Django is imported only inside the functions: ``recette --help`` must not pay fo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -46,7 +47,12 @@ _pret = False
 
 
 class BaseDonneesInvalide(RegistreAnomaliesErreur):
-    """The database named by the environment cannot be used (unknown kind, unreachable)."""
+    """The database named by the environment cannot be used (unknown kind, unreachable);
+    ``raison``: the driver's own words, when it gave some."""
+
+    def __init__(self, message: str, raison: str | None = None):
+        super().__init__(message)
+        self.raison = raison
 
 
 # --- where the data lives (pure: environment in, Django database settings out) -------------
@@ -153,7 +159,9 @@ def initialiser() -> None:
         if reglage["ENGINE"].endswith("sqlite3") and not str(reglage["NAME"]).startswith(
             (":memory:", "file:")
         ):
-            Path(reglage["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+            # A folder that cannot be made is reported when the database is opened.
+            with contextlib.suppress(OSError):
+                Path(reglage["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         django.setup(set_prefix=False)  # no URL prefix outside a web server: spares django.urls
         _pret = True
 
@@ -172,7 +180,7 @@ def migrer() -> None:
         with _un_seul_migrateur():
             call_command("migrate", verbosity=0, interactive=False)
     except DatabaseError as exc:
-        raise BaseDonneesInvalide(_injoignable(exc)) from None
+        raise BaseDonneesInvalide(_injoignable(exc), _raison(exc)) from None
 
 
 @contextmanager
@@ -219,7 +227,7 @@ def est_a_jour() -> bool:
             curseur.execute("SELECT name FROM django_migrations WHERE app = %s", [APPLICATION])
             appliquees = {ligne[0] for ligne in curseur.fetchall()}
     except DatabaseError as exc:
-        raise BaseDonneesInvalide(_injoignable(exc)) from None
+        raise BaseDonneesInvalide(_injoignable(exc), _raison(exc)) from None
     inconnues = sorted(appliquees - attendues)
     if inconnues:
         # As the former register refused a newer schema: misreading it would be worse.
@@ -242,26 +250,74 @@ def basculer(url: str | None) -> None:
     """Points this process at another database (``None``: the environment's). For the tests,
     which run the same models on SQLite and on PostgreSQL in one process: connections of the
     calling thread are closed first; other threads must have closed theirs."""
+    environ = dict(os.environ)
+    environ.pop(VARIABLE_URL, None)
+    if url:
+        environ[VARIABLE_URL] = url
+    _pointer(base_de_donnees(environ))
+
+
+def ouvrir(chemin: Path | str) -> str:
+    """The database ready for use (migrated if needed, a former register converted): the
+    SQLite file ``chemin``, unless ``RECETTE_BASE_URL`` names the database. One process may open
+    several files in turn (the tests, a command given another file); returns where the data
+    lives, for messages."""
+    initialiser()
+    from django.conf import settings
+
+    if not (os.environ.get(VARIABLE_URL) or "").strip():
+        voulu = _sqlite(str(Path(chemin).absolute()))
+        actuel = settings.DATABASES["default"]
+        if (actuel["ENGINE"], str(actuel["NAME"])) != (voulu["ENGINE"], voulu["NAME"]):
+            Path(voulu["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+            _pointer(voulu)
+    if not est_a_jour():
+        _refuser_une_autre_base()
+        migrer()
+    return decrire(settings.DATABASES["default"])
+
+
+def _refuser_une_autre_base() -> None:
+    """A SQLite file holding tables, but neither the bench's nor a former register's, is some
+    other program's: the bench writes nothing into it (the former register refused it too)."""
+    from django.conf import settings
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "sqlite":
+        return
+    try:
+        with connection.cursor() as curseur:
+            tables = set(connection.introspection.table_names(curseur))
+    except DatabaseError as exc:
+        raise BaseDonneesInvalide(_injoignable(exc), _raison(exc)) from None
+    if tables and not tables & {"django_migrations", "meta"}:
+        raise BaseDonneesInvalide(
+            f"{settings.DATABASES['default']['NAME']} contient une autre base que celle du banc "
+            "(registre des anomalies) : rien n'y a été écrit ; corrigez RECETTE_BASE."
+        )
+
+
+def _pointer(reglage: dict) -> None:
     initialiser()
     from asgiref.local import Local
     from django.conf import settings
     from django.db import connections
 
-    environ = dict(os.environ)
-    environ.pop(VARIABLE_URL, None)
-    if url:
-        environ[VARIABLE_URL] = url
     connections.close_all()
-    reglage = base_de_donnees(environ)
     settings.DATABASES["default"] = reglage
     # Django caches the connection settings and the thread's connection; both are rebuilt.
     connections.__dict__.pop("settings", None)
     connections._connections = Local(connections.thread_critical)
 
 
+def _raison(exc: Exception) -> str:
+    # The driver's first line says why (refused, unknown database, denied) without the password.
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 def _injoignable(exc: Exception) -> str:
     from django.conf import settings
 
-    # The driver's first line says why (refused, unknown database, denied) without the password.
-    raison = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return f"Base de données inutilisable ({decrire(settings.DATABASES['default'])}) : {raison}"
+    return (
+        f"Base de données inutilisable ({decrire(settings.DATABASES['default'])}) : {_raison(exc)}"
+    )

@@ -28,7 +28,8 @@ from recette.resultats import Resultat
 from recette.verdicts import StatutAnomalie
 
 PARIS = ZoneInfo("Europe/Paris")
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+RACINE = Path(__file__).resolve().parents[1]
+FIXTURES = RACINE / "fixtures"
 CONTRAT = charger_contrat(FIXTURES)
 
 
@@ -340,12 +341,20 @@ def test_faits_pour_le_verdict(registre):
 def test_schema_versionne_et_mode_wal(tmp_path):
     chemin = tmp_path / "recette.sqlite"
     Registre(chemin, CONTRAT).fermer()
+    migrations = sorted(
+        p.stem for p in (RACINE / "recette" / "modeles" / "migrations").glob("0*.py")
+    )
     with sqlite3.connect(chemin) as cx:
         assert cx.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert cx.execute("SELECT valeur FROM meta WHERE cle = 'version_schema'").fetchone() == (
-            "2",
+        appliquees = cx.execute(
+            "SELECT name FROM django_migrations WHERE app = 'recette' ORDER BY name"
+        ).fetchall()
+        assert [n for (n,) in appliquees] == migrations
+        # As if a newer bench had migrated the file.
+        cx.execute(
+            "INSERT INTO django_migrations (app, name, applied)"
+            " VALUES ('recette', '9999_futur', '2027-01-01')"
         )
-        cx.execute("UPDATE meta SET valeur = '99' WHERE cle = 'version_schema'")
     cx.close()
     with pytest.raises(RegistreAnomaliesErreur, match="version plus récente"):
         Registre(chemin, CONTRAT)
@@ -427,25 +436,28 @@ def test_processus_tue_en_pleine_ecriture_laisse_un_registre_coherent(tmp_path):
     assert cx.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert cx.execute("PRAGMA foreign_key_check").fetchall() == []
     # Exactly the séances whose commit was reported, nothing of the one being written.
-    seances = [s for (s,) in cx.execute("SELECT id FROM seances ORDER BY id")]
+    seances = [s for (s,) in cx.execute("SELECT id FROM recette_seance ORDER BY id")]
     assert seances == ecrites
     orphelines = cx.execute(
-        "SELECT count(*) FROM occurrences WHERE seance NOT IN (SELECT id FROM seances)"
+        "SELECT count(*) FROM recette_occurrence"
+        " WHERE seance_id NOT IN (SELECT id FROM recette_seance)"
     ).fetchone()[0]
     assert orphelines == 0
     # Each séance's counters agree with the failures recorded for it.
-    for seance, compteurs in cx.execute("SELECT id, compteurs FROM seances"):
+    for seance, compteurs in cx.execute("SELECT id, compteurs FROM recette_seance"):
         echecs = cx.execute(
-            "SELECT count(*) FROM occurrences WHERE seance = ? AND statut = 'failed'", (seance,)
+            "SELECT count(*) FROM recette_occurrence WHERE seance_id = ? AND statut = 'failed'",
+            (seance,),
         ).fetchone()[0]
         assert echecs == json.loads(compteurs)["echoues"]
     # Every anomaly was created whole: numbered without gap, with its first failure and history.
-    rangs = [r for (r,) in cx.execute("SELECT rang FROM anomalies ORDER BY rang")]
+    rangs = [r for (r,) in cx.execute("SELECT rang FROM recette_anomalie ORDER BY rang")]
     assert rangs == list(range(1, len(rangs) + 1))
     incompletes = cx.execute(
-        "SELECT count(*) FROM anomalies a WHERE NOT EXISTS (SELECT 1 FROM occurrences o"
-        " WHERE o.anomalie = a.numero AND o.statut = 'failed' AND o.seance = a.seance_origine)"
-        " OR NOT EXISTS (SELECT 1 FROM historique h WHERE h.anomalie = a.numero"
+        "SELECT count(*) FROM recette_anomalie a"
+        " WHERE NOT EXISTS (SELECT 1 FROM recette_occurrence o WHERE o.anomalie_id = a.numero"
+        " AND o.statut = 'failed' AND o.seance_id = a.seance_origine_id)"
+        " OR NOT EXISTS (SELECT 1 FROM recette_evenement h WHERE h.anomalie_id = a.numero"
         " AND h.action = 'création')"
     ).fetchone()[0]
     assert incompletes == 0

@@ -3,18 +3,16 @@ signature, followed through their life (qualification, transmission, deadlines, 
 and handed to the verdict rules as facts."""
 
 from recette.anomalies.cycle import EN_COURS, LIBELLES, TRANSITIONS, libelle, verifier_transition
-from recette.anomalies.registre import (
+from recette.anomalies.modele import (
     Anomalie,
     Bilan,
     Evenement,
     Fiche,
     Occurrence,
-    Registre,
     SeanceEnregistree,
-    chemin_registre,
     numero_anomalie,
-    preuves_allure,
 )
+from recette.anomalies.registre import Registre, chemin_registre, preuves_allure
 from recette.anomalies.signature import (
     identite_resultat,
     identite_scenario,

@@ -138,14 +138,14 @@ class SeanceEnregistree:
     statut: str
     compteurs: dict
     enregistree_le: datetime
-    # « scenarios » for a séance (a sealed folder), else the kind of check (« charge »,
-    # « reprise », « reversibilite ») whose evidence is its report, at `rapport`.
+    # « scenarios » or « manuel » for a séance (a sealed folder), else the kind of check
+    # (« charge », « reprise », « reversibilite ») whose evidence is its report, at `rapport`.
     genre: str = "scenarios"
     rapport: str | None = None
 
     @property
     def est_controle(self) -> bool:
-        return self.genre != "scenarios"
+        return self.genre not in ("scenarios", "manuel")
 
 
 @dataclass(frozen=True)

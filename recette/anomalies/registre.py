@@ -1,11 +1,14 @@
-"""The anomaly register: one SQLite file holding the anomalies, their occurrences séance after
-séance, their history, and the index of recorded séances.
+"""The anomaly register: the anomalies, their occurrences séance after séance, their history,
+and the index of recorded séances, kept in the bench's database (the models of
+``recette/modeles``: a SQLite file under ``reports/`` by default, PostgreSQL by
+``RECETTE_BASE_URL``, see recette/base.py).
 
-Durability: the file is in WAL mode with ``synchronous=FULL`` and every change (a séance
-recorded, a status changed) is a single ``BEGIN IMMEDIATE`` transaction, so a process killed
-mid-way leaves the register as it was before that change, never half-written. Foreign keys are
-enforced. The ``meta`` table holds the schema version; a file written by a newer bench is
-refused rather than misread.
+Durability: every change (a séance recorded, a status changed) is a single transaction, so a
+process killed mid-way leaves the register as it was before that change, never half-written.
+On SQLite the file is in WAL mode with ``synchronous=FULL`` and transactions are IMMEDIATE (the
+write lock first); numbers are given under the year's lock (recette/modeles/numerotation.py).
+Opening the register migrates its database when needed, a former register file included
+(migration 0002); a database migrated by a newer bench is refused rather than misread.
 
 No rule here reads the clock: every change takes its date (``quand``) and its author from the
 caller (the CLI passes « now » and the person's name).
@@ -33,7 +36,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -44,12 +46,9 @@ from recette.anomalies import cycle
 from recette.anomalies.modele import (
     Anomalie,
     Bilan,
-    Evenement,
     Fiche,
-    Occurrence,
     SeanceEnregistree,
     attendu_anomalie,
-    numero_anomalie,
     titre_anomalie,
 )
 from recette.anomalies.signature import identite_resultat, signature_resultat
@@ -60,109 +59,14 @@ from recette.resultats import Resultat, compter
 from recette.seance import dossier_rapports
 from recette.verdicts import AnomalieFait, Phase, StatutAnomalie
 
+# Django and the models are imported inside the methods, once the register has set Django up
+# (recette.base.ouvrir): importing this module must stay cheap (`recette --help`).
+
 S = StatutAnomalie
 
-VERSION_SCHEMA = 2
-APPLICATION = "recette : registre des anomalies"
-# Waiting for another process's transaction (the web workbench and the CLI share the file).
-ATTENTE_VERROU_MS = 15_000
-
-_STATUTS_SQL = ", ".join(f"'{s.value}'" for s in S)
-_GRAVITES_SQL = ", ".join(f"'{g.value}'" for g in Gravite)
-_EN_COURS_SQL = ", ".join(f"'{s.value}'" for s in sorted(cycle.EN_COURS))
-
-# Version 1 of the schema; MIGRATIONS bring it to VERSION_SCHEMA.
-SCHEMA = f"""
-CREATE TABLE meta (
-    cle TEXT PRIMARY KEY,
-    valeur TEXT NOT NULL
-);
-CREATE TABLE seances (
-    id TEXT PRIMARY KEY,
-    phase TEXT NOT NULL CHECK (phase IN ('va', 'vsr')),
-    profil TEXT NOT NULL,
-    cible TEXT NOT NULL,
-    debut TEXT,
-    fin TEXT,
-    statut TEXT NOT NULL,
-    compteurs TEXT NOT NULL DEFAULT '{{}}',
-    enregistree_le TEXT NOT NULL,
-    enregistree_par TEXT NOT NULL
-);
-CREATE TABLE anomalies (
-    numero TEXT PRIMARY KEY,
-    annee INTEGER NOT NULL,
-    rang INTEGER NOT NULL CHECK (rang > 0),
-    titre TEXT NOT NULL,
-    seance_origine TEXT NOT NULL REFERENCES seances(id),
-    scenario TEXT NOT NULL,
-    exigences TEXT NOT NULL DEFAULT '[]',
-    domaine TEXT,
-    priorite INTEGER,
-    etape_en_echec TEXT,
-    attendu TEXT NOT NULL,
-    observe TEXT NOT NULL,
-    gravite_proposee TEXT NOT NULL CHECK (gravite_proposee IN ({_GRAVITES_SQL})),
-    gravite_qualifiee TEXT CHECK (gravite_qualifiee IN ({_GRAVITES_SQL})),
-    statut TEXT NOT NULL CHECK (statut IN ({_STATUTS_SQL})),
-    reference TEXT REFERENCES anomalies(numero),
-    signature TEXT NOT NULL,
-    verification_proposee TEXT REFERENCES seances(id),
-    transmise_le TEXT,
-    echeance_contournement TEXT,
-    echeance_correction TEXT,
-    contournee_le TEXT,
-    corrigee_le TEXT,
-    cree_le TEXT NOT NULL,
-    cree_par TEXT NOT NULL,
-    modifie_le TEXT NOT NULL,
-    UNIQUE (annee, rang),
-    CHECK ((statut = 'doublon') = (reference IS NOT NULL))
-);
-CREATE INDEX anomalies_signature ON anomalies(signature);
-CREATE INDEX anomalies_scenario ON anomalies(scenario);
-CREATE TABLE occurrences (
-    id INTEGER PRIMARY KEY,
-    anomalie TEXT NOT NULL REFERENCES anomalies(numero),
-    seance TEXT NOT NULL REFERENCES seances(id),
-    resultat TEXT NOT NULL,
-    observee_le TEXT NOT NULL,
-    statut TEXT NOT NULL,
-    message TEXT NOT NULL DEFAULT '',
-    preuves TEXT NOT NULL DEFAULT '[]',
-    UNIQUE (anomalie, seance, resultat)
-);
-CREATE INDEX occurrences_anomalie ON occurrences(anomalie);
-CREATE TABLE historique (
-    id INTEGER PRIMARY KEY,
-    anomalie TEXT NOT NULL REFERENCES anomalies(numero),
-    date TEXT NOT NULL,
-    auteur TEXT NOT NULL,
-    action TEXT NOT NULL,
-    de TEXT,
-    vers TEXT,
-    commentaire TEXT
-);
-CREATE INDEX historique_anomalie ON historique(anomalie);
-"""
-
-# Upgrades from version n to n + 1, applied in order inside the opening transaction. A new
-# file is created at version 1 (SCHEMA) and goes through them too, so every file, old or new,
-# has the same tables.
-MIGRATIONS: dict[int, str] = {
-    # 2: the séance index knows checks (load, reprise, réversibilité) from scenario séances:
-    # a check has no séance folder, its evidence is its report. Checks recorded by version 1
-    # are recognised by the identifiers the bench gave them.
-    1: """
-        ALTER TABLE seances ADD COLUMN genre TEXT NOT NULL DEFAULT 'scenarios';
-        ALTER TABLE seances ADD COLUMN rapport TEXT;
-        UPDATE seances SET genre = 'charge' WHERE id LIKE 'CHARGE-%';
-        UPDATE seances SET genre = 'reprise' WHERE id LIKE 'reprise-%';
-        UPDATE seances SET genre = 'reversibilite' WHERE id LIKE 'reversibilite-%'
-    """,
-}
 # The séance index's kind of a séance run by scenarios (the others are checks).
 GENRE_SCENARIOS = "scenarios"
+_EN_COURS = tuple(sorted(s.value for s in cycle.EN_COURS))
 
 # The history's word for reaching a status (the « de » and « vers » columns say the rest).
 _ACTIONS = {
@@ -184,43 +88,16 @@ ACTION_PROPOSITION_RETIREE = "proposition de vérification retirée"
 
 
 class Registre:
-    """``with Registre(chemin, contrat) as registre: ...``; the file is created if missing."""
+    """``with Registre(chemin, contrat) as registre: ...``: the register in the SQLite file
+    ``chemin`` (created if missing), or in the database ``RECETTE_BASE_URL`` names (then
+    ``chemin`` is not used)."""
 
     def __init__(self, chemin: Path | str, contrat: Contrat):
         self.chemin = Path(chemin)
         self.contrat = contrat
         self.fuseau = contrat.calendrier.fuseau_horaire
-        try:
-            self.chemin.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            fichiers = [p for p in self.chemin.parents if p.exists() and not p.is_dir()]
-            raison = f"{fichiers[0]} est un fichier" if fichiers else exc.strerror or str(exc)
-            raise RegistreAnomaliesErreur(
-                f"Le registre {self.chemin} ne peut pas être créé : son dossier "
-                f"{self.chemin.parent} est inaccessible ({raison})."
-            ) from None
-        if self.chemin.is_dir():
-            raise RegistreAnomaliesErreur(
-                f"{self.chemin} est un dossier, pas un registre d'anomalies : corrigez "
-                "RECETTE_BASE ou retirez ce dossier."
-            )
-        try:
-            # isolation_level=None: the register opens its own transactions (BEGIN IMMEDIATE).
-            self._cx = sqlite3.connect(
-                self.chemin, isolation_level=None, timeout=ATTENTE_VERROU_MS / 1000
-            )
-            self._cx.row_factory = sqlite3.Row
-            self._cx.execute(f"PRAGMA busy_timeout = {ATTENTE_VERROU_MS}")
-            mode = self._cx.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            self._cx.execute("PRAGMA synchronous = FULL")
-            self._cx.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.DatabaseError as exc:
-            raise _erreur_sqlite(self.chemin, exc) from None
-        if mode.lower() != "wal":
-            raise RegistreAnomaliesErreur(
-                f"{self.chemin} : le mode WAL est indisponible (mode obtenu : {mode})."
-            )
-        self._initialiser()
+        # Where the data lives, for messages: the file, or the server (never its password).
+        self.lieu = _ouvrir(self.chemin)
 
     def __enter__(self) -> Registre:
         return self
@@ -229,76 +106,39 @@ class Registre:
         self.fermer()
 
     def fermer(self) -> None:
-        self._cx.close()
+        from django.db import connection
+
+        connection.close()
 
     # --- transactions -------------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One change, all or nothing; IMMEDIATE takes the write lock first, so two processes
-        never both read a free anomaly number."""
+    def _transaction(self) -> Iterator[None]:
+        """One change, all or nothing. On SQLite the transaction is IMMEDIATE (the write lock
+        first, see recette/base.py); on PostgreSQL the rows changed are locked (FOR UPDATE)
+        and numbers are given under the year's lock."""
+        from django.db import OperationalError, transaction
+
         try:
-            self._cx.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+            with transaction.atomic():
+                yield
+        except OperationalError as exc:  # the file or server, not the data (a bug stays loud)
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise RegistreAnomaliesErreur(
+                    f"Le registre {self.lieu} est occupé par un autre processus ({exc})."
+                ) from None
+            raise _erreur_base(self.lieu, str(exc)) from None
+
+    def verifier_ecriture(self) -> None:
+        """Takes the write lock and gives it back: a register that could not record a change
+        says so now (pre-flight), not after a séance."""
+        try:
+            with self._transaction():
+                pass
+        except RegistreAnomaliesErreur as exc:
             raise RegistreAnomaliesErreur(
-                f"Le registre {self.chemin} est occupé par un autre processus ({exc})."
+                f"Le registre {self.lieu} ne peut pas être écrit ({exc})."
             ) from None
-        try:
-            yield self._cx
-        except BaseException:
-            self._cx.execute("ROLLBACK")
-            raise
-        self._cx.execute("COMMIT")
-
-    @contextmanager
-    def _lecture(self) -> Iterator[sqlite3.Connection]:
-        """Several reads seen from one snapshot."""
-        self._cx.execute("BEGIN")
-        try:
-            yield self._cx
-        finally:
-            self._cx.execute("COMMIT")
-
-    def _initialiser(self) -> None:
-        try:
-            with self._transaction() as cx:
-                existe = cx.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-                ).fetchone()
-                if not existe:
-                    if cx.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                        raise RegistreAnomaliesErreur(
-                            f"{self.chemin} contient une autre base que le registre des anomalies."
-                        )
-                    for instruction in SCHEMA.split(";"):
-                        if instruction.strip():
-                            cx.execute(instruction)
-                    cx.executemany(
-                        "INSERT INTO meta (cle, valeur) VALUES (?, ?)",
-                        [("application", APPLICATION), ("version_schema", "1")],
-                    )
-                meta = dict(cx.execute("SELECT cle, valeur FROM meta").fetchall())
-                if meta.get("application") != APPLICATION:
-                    raise RegistreAnomaliesErreur(
-                        f"{self.chemin} n'est pas un registre d'anomalies du banc de recette."
-                    )
-                version = int(meta.get("version_schema", "0"))
-                if version > VERSION_SCHEMA:
-                    raise RegistreAnomaliesErreur(
-                        f"Le registre {self.chemin} a été créé par une version plus récente du "
-                        f"banc (schéma {version}, connu : {VERSION_SCHEMA}) : mettez le banc à "
-                        "jour."
-                    )
-                for depuis in range(version, VERSION_SCHEMA):
-                    for instruction in MIGRATIONS[depuis].split(";"):
-                        if instruction.strip():
-                            cx.execute(instruction)
-                cx.execute(
-                    "UPDATE meta SET valeur = ? WHERE cle = 'version_schema'",
-                    (str(VERSION_SCHEMA),),
-                )
-        except sqlite3.DatabaseError as exc:
-            raise _erreur_sqlite(self.chemin, exc) from None
 
     # --- recording a séance -------------------------------------------------------------------
 
@@ -322,34 +162,34 @@ class Registre:
         """Records a séance and its failures (see the module's rules); ``preuves`` maps a
         result's uuid to its evidence paths (relative to the séance folder). A check (``genre``
         « charge », « reprise »…) has no séance folder: ``rapport`` locates its report."""
+        from recette.modeles.models import Anomalie as Ligne
+        from recette.modeles.models import Seance
+
         quand = self._moment(quand)
         auteur = _auteur(auteur)
         try:
             phase = Phase.depuis(phase).value
         except ValueError as exc:
             raise RegistreAnomaliesErreur(f"Séance {seance_id} : {exc}") from None
+        debut = self._instant(debut, seance_id, "début")
+        fin = self._instant(fin, seance_id, "fin")
         preuves = preuves or {}
-        with self._transaction() as cx:
-            if cx.execute("SELECT 1 FROM seances WHERE id = ?", (seance_id,)).fetchone():
+        with self._transaction():
+            if Seance.objects.filter(pk=seance_id).exists():
                 return Bilan(seance_id, deja_enregistree=True)
-            cx.execute(
-                "INSERT INTO seances (id, phase, profil, cible, debut, fin, statut, compteurs,"
-                " enregistree_le, enregistree_par, genre, rapport)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    seance_id,
-                    phase,
-                    profil,
-                    cible,
-                    _texte_moment(debut),
-                    _texte_moment(fin),
-                    statut,
-                    json.dumps(compter(list(resultats)), ensure_ascii=False, sort_keys=True),
-                    self._iso(quand),
-                    auteur,
-                    genre,
-                    rapport,
-                ),
+            Seance.objects.create(
+                id=seance_id,
+                phase=phase,
+                genre=genre,
+                profil=profil,
+                cible=cible,
+                debut=debut,
+                fin=fin,
+                statut=statut,
+                compteurs=compter(list(resultats)),
+                enregistree_le=quand,
+                enregistree_par=auteur,
+                rapport=rapport,
             )
             nouvelles: list[str] = []
             recurrentes: list[str] = []
@@ -358,8 +198,8 @@ class Registre:
                 if not r.echec:
                     continue
                 echoues.add(identite_resultat(r))
-                numero, creee = self._rattacher_echec(cx, seance_id, r, quand, auteur)
-                self._ajouter_occurrence(cx, numero, seance_id, r, quand, preuves)
+                numero, creee = self._rattacher_echec(seance_id, r, quand, auteur)
+                self._ajouter_occurrence(numero, seance_id, r, quand, preuves)
                 if creee:
                     nouvelles.append(numero)
                 elif numero not in recurrentes and numero not in nouvelles:
@@ -369,115 +209,92 @@ class Registre:
                 identite = identite_resultat(r)
                 if r.statut != "passed" or identite in echoues:
                     continue
-                for ligne in cx.execute(
-                    f"SELECT numero, verification_proposee FROM anomalies WHERE scenario = ?"
-                    f" AND statut IN ({_EN_COURS_SQL}) ORDER BY annee, rang",
-                    (identite,),
-                ).fetchall():
-                    numero = ligne["numero"]
-                    self._ajouter_occurrence(cx, numero, seance_id, r, quand, preuves)
-                    if ligne["verification_proposee"] is None:
-                        cx.execute(
-                            "UPDATE anomalies SET verification_proposee = ?, modifie_le = ?"
-                            " WHERE numero = ?",
-                            (seance_id, self._iso(quand), numero),
-                        )
+                en_cours = Ligne.objects.select_for_update().filter(
+                    scenario=identite, statut__in=_EN_COURS
+                )
+                for ligne in en_cours.order_by("annee", "rang"):
+                    self._ajouter_occurrence(ligne.numero, seance_id, r, quand, preuves)
+                    if ligne.verification_proposee_id is None:
+                        ligne.verification_proposee_id = seance_id
+                        ligne.modifie_le = quand
+                        ligne.save(update_fields=["verification_proposee", "modifie_le"])
                         self._historiser(
-                            cx,
-                            numero,
+                            ligne.numero,
                             quand,
                             auteur,
                             ACTION_PROPOSEE_VERIFIEE,
                             commentaire=f"Le scénario réussit lors de la séance {seance_id} : "
                             "l'anomalie peut être vérifiée.",
                         )
-                        proposees.append(numero)
+                        proposees.append(ligne.numero)
         return Bilan(seance_id, False, tuple(nouvelles), tuple(recurrentes), tuple(proposees))
 
     def _rattacher_echec(
-        self, cx: sqlite3.Connection, seance_id: str, r: Resultat, quand: datetime, auteur: str
+        self, seance_id: str, r: Resultat, quand: datetime, auteur: str
     ) -> tuple[str, bool]:
         """The anomaly this failure belongs to, created if needed: (numero, created)."""
+        from recette.modeles.models import Anomalie as Ligne
+
         empreinte = signature_resultat(r)
-        memes = cx.execute(
-            "SELECT numero, statut, reference, verification_proposee FROM anomalies"
-            " WHERE signature = ? ORDER BY annee, rang",
-            (empreinte,),
-        ).fetchall()
-        cible = next((m for m in memes if S(m["statut"]) in cycle.EN_COURS), None)
+        memes = list(
+            Ligne.objects.select_for_update().filter(signature=empreinte).order_by("annee", "rang")
+        )
+        cible = next((m for m in memes if S(m.statut) in cycle.EN_COURS), None)
         if cible is None:
             for m in memes:
-                if m["statut"] == S.DOUBLON:
-                    origine = self._ligne(cx, m["reference"])
-                    if S(origine["statut"]) in cycle.EN_COURS:
+                if m.statut == S.DOUBLON:
+                    origine = self._ligne(m.reference_id)
+                    if S(origine.statut) in cycle.EN_COURS:
                         cible = origine
                         break
         if cible is not None:
-            if cible["verification_proposee"] is not None:
-                cx.execute(
-                    "UPDATE anomalies SET verification_proposee = NULL, modifie_le = ?"
-                    " WHERE numero = ?",
-                    (self._iso(quand), cible["numero"]),
-                )
+            cible.modifie_le = quand
+            if cible.verification_proposee_id is not None:
+                cible.verification_proposee = None
+                cible.save(update_fields=["verification_proposee", "modifie_le"])
                 self._historiser(
-                    cx,
-                    cible["numero"],
+                    cible.numero,
                     quand,
                     auteur,
                     ACTION_PROPOSITION_RETIREE,
                     commentaire=f"Le scénario échoue de nouveau lors de la séance {seance_id}.",
                 )
             else:
-                cx.execute(
-                    "UPDATE anomalies SET modifie_le = ? WHERE numero = ?",
-                    (self._iso(quand), cible["numero"]),
-                )
-            return cible["numero"], False
-        numero = self._creer(cx, seance_id, r, empreinte, quand, auteur, precedentes=memes)
+                cible.save(update_fields=["modifie_le"])
+            return cible.numero, False
+        numero = self._creer(
+            seance_id, r, empreinte, quand, auteur, precedentes=[m.numero for m in memes]
+        )
         return numero, True
 
     def _creer(
         self,
-        cx: sqlite3.Connection,
         seance_id: str,
         r: Resultat,
         empreinte: str,
         quand: datetime,
         auteur: str,
-        precedentes: Sequence[sqlite3.Row],
+        precedentes: Sequence[str],
     ) -> str:
-        annee = quand.year
-        rang = cx.execute(
-            "SELECT COALESCE(MAX(rang), 0) + 1 FROM anomalies WHERE annee = ?", (annee,)
-        ).fetchone()[0]
-        numero = numero_anomalie(annee, rang)
+        from recette.modeles.numerotation import creer_anomalie
+
         gravite = self.gravite_proposee(r.priorite)
-        cx.execute(
-            "INSERT INTO anomalies (numero, annee, rang, titre, seance_origine, scenario,"
-            " exigences, domaine, priorite, etape_en_echec, attendu, observe, gravite_proposee,"
-            " statut, signature, cree_le, cree_par, modifie_le)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                numero,
-                annee,
-                rang,
-                titre_anomalie(r),
-                seance_id,
-                identite_resultat(r),
-                json.dumps(list(r.exigences), ensure_ascii=False),
-                r.domaine,
-                r.priorite,
-                r.etape_en_echec,
-                attendu_anomalie(r),
-                r.message or "Le scénario a échoué sans message d'erreur.",
-                gravite.value,
-                S.OUVERTE.value,
-                empreinte,
-                self._iso(quand),
-                auteur,
-                self._iso(quand),
-            ),
-        )
+        numero = creer_anomalie(
+            quand,
+            titre=titre_anomalie(r),
+            seance_origine_id=seance_id,
+            scenario=identite_resultat(r),
+            exigences=list(r.exigences),
+            domaine=r.domaine,
+            priorite=r.priorite,
+            etape_en_echec=r.etape_en_echec,
+            attendu=attendu_anomalie(r),
+            observe=r.message or "Le scénario a échoué sans message d'erreur.",
+            gravite_proposee=gravite.value,
+            statut=S.OUVERTE.value,
+            signature=empreinte,
+            cree_par=auteur,
+        ).numero
         motif = (
             f"exigence de priorité {r.priorite}" if r.priorite is not None else "priorité inconnue"
         )
@@ -485,14 +302,12 @@ class Registre:
             f"Échec du scénario lors de la séance {seance_id} ; gravité proposée : "
             f"{gravite.value} ({motif})."
         )
-        anciennes = [p["numero"] for p in precedentes]
-        if anciennes:
+        if precedentes:
             commentaire += (
-                f" Même signature que {', '.join(anciennes)} (déjà traitée) : régression possible."
+                f" Même signature que {', '.join(precedentes)} (déjà traitée) : "
+                "régression possible."
             )
-        self._historiser(
-            cx, numero, quand, auteur, "création", vers=S.OUVERTE, commentaire=commentaire
-        )
+        self._historiser(numero, quand, auteur, "création", vers=S.OUVERTE, commentaire=commentaire)
         return numero
 
     def gravite_proposee(self, priorite: int | None) -> Gravite:
@@ -503,28 +318,31 @@ class Registre:
 
     def _ajouter_occurrence(
         self,
-        cx: sqlite3.Connection,
         numero: str,
         seance_id: str,
         r: Resultat,
         quand: datetime,
         preuves: Mapping[str, Sequence[str]],
     ) -> None:
+        from recette.modeles.models import Occurrence
+
         observee = (
             datetime.fromtimestamp(r.debut / 1000, self.fuseau) if r.debut is not None else quand
         )
-        cx.execute(
-            "INSERT OR IGNORE INTO occurrences (anomalie, seance, resultat, observee_le, statut,"
-            " message, preuves) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                numero,
-                seance_id,
-                r.uuid,
-                self._iso(observee),
-                r.statut,
-                r.message,
-                json.dumps(list(preuves.get(r.uuid, ())), ensure_ascii=False),
-            ),
+        # The same run of the same anomaly in the same séance is one occurrence.
+        Occurrence.objects.bulk_create(
+            [
+                Occurrence(
+                    anomalie_id=numero,
+                    seance_id=seance_id,
+                    resultat=r.uuid,
+                    observee_le=observee,
+                    statut=r.statut,
+                    message=r.message,
+                    preuves=list(preuves.get(r.uuid, ())),
+                )
+            ],
+            ignore_conflicts=True,
         )
 
     # --- the lifecycle ------------------------------------------------------------------------
@@ -548,15 +366,16 @@ class Registre:
         quand = self._moment(quand)
         auteur = _auteur(auteur)
         commentaire = (commentaire or "").strip() or None
-        with self._transaction() as cx:
-            ligne = self._ligne(cx, numero)
-            de = S(ligne["statut"])
+        with self._transaction():
+            ligne = self._ligne(numero)
+            numero = ligne.numero
+            de = S(ligne.statut)
             if vers is S.QUALIFIEE and de is S.QUALIFIEE:
                 # A second qualification changes the gravity; it is not a status change.
                 pass
             else:
                 cycle.verifier_transition(numero, de, vers)
-            champs: dict[str, object] = {"statut": vers.value, "modifie_le": self._iso(quand)}
+            champs: dict[str, object] = {"statut": vers.value, "modifie_le": quand}
             action = _ACTIONS[vers]
             notes: list[str] = []
             if vers is S.QUALIFIEE:
@@ -581,16 +400,16 @@ class Registre:
                     champs["contournee_le" if de is S.CONTOURNEE else "corrigee_le"] = None
                     notes.append("Les échéances courent toujours depuis la première transmission.")
                 else:
-                    retenue = ligne["gravite_qualifiee"] or ligne["gravite_proposee"]
-                    if ligne["gravite_qualifiee"] is None:
+                    retenue = ligne.gravite_qualifiee or ligne.gravite_proposee
+                    if ligne.gravite_qualifiee is None:
                         champs["gravite_qualifiee"] = retenue
                         notes.append(f"Gravité proposée retenue : {retenue}.")
                     echeances = echeances_anomalie(retenue, quand, self.contrat)
-                    champs["transmise_le"] = self._iso(quand)
+                    champs["transmise_le"] = quand
                     champs["echeance_contournement"] = (
-                        self._iso(echeances.contournement) if echeances.contournement else None
+                        self._moment(echeances.contournement) if echeances.contournement else None
                     )
-                    champs["echeance_correction"] = self._iso(echeances.correction)
+                    champs["echeance_correction"] = self._moment(echeances.correction)
                     if echeances.contournement:
                         notes.append(
                             "Contournement attendu au plus tard le "
@@ -601,29 +420,27 @@ class Registre:
                         f"{moment_en_francais(echeances.correction)}."
                     )
             elif vers is S.CONTOURNEE:
-                champs["contournee_le"] = self._iso(quand)
+                champs["contournee_le"] = quand
             elif vers is S.CORRIGEE:
-                champs["corrigee_le"] = self._iso(quand)
+                champs["corrigee_le"] = quand
             elif vers is S.REJETEE and commentaire is None:
                 raise RegistreAnomaliesErreur(
                     f"Rejeter l'anomalie {numero} demande un motif (commentaire)."
                 )
             if vers is S.DOUBLON:
-                champs["reference"] = self._reference(cx, numero, reference)
-                notes.append(f"Doublon de {champs['reference']}.")
+                champs["reference_id"] = self._reference(numero, reference)
+                notes.append(f"Doublon de {champs['reference_id']}.")
             elif reference is not None:
                 raise RegistreAnomaliesErreur(
                     f"Une référence ne s'indique que pour marquer l'anomalie {numero} comme "
                     "doublon."
                 )
-            affectations = ", ".join(f"{nom} = ?" for nom in champs)
-            cx.execute(
-                f"UPDATE anomalies SET {affectations} WHERE numero = ?",
-                (*champs.values(), numero),
-            )
+            for nom, valeur in champs.items():
+                setattr(ligne, nom, valeur)
+            ligne.save(update_fields=[nom.removesuffix("_id") for nom in champs])
             texte = " ".join([*notes, *([commentaire] if commentaire else [])]) or None
-            self._historiser(cx, numero, quand, auteur, action, de=de, vers=vers, commentaire=texte)
-            return self._anomalie(cx, numero)
+            self._historiser(numero, quand, auteur, action, de=de, vers=vers, commentaire=texte)
+            return ligne.valeur()
 
     def qualifier(
         self,
@@ -656,7 +473,7 @@ class Registre:
             numero, S.DOUBLON, quand, auteur, commentaire, reference=reference
         )
 
-    def _reference(self, cx: sqlite3.Connection, numero: str, reference: str | None) -> str:
+    def _reference(self, numero: str, reference: str | None) -> str:
         if not reference:
             raise RegistreAnomaliesErreur(
                 f"Marquer l'anomalie {numero} comme doublon demande le numéro de l'anomalie "
@@ -665,68 +482,34 @@ class Registre:
         reference = reference.strip().upper()
         if reference == numero:
             raise RegistreAnomaliesErreur(f"L'anomalie {numero} ne peut être son propre doublon.")
-        origine = self._ligne(cx, reference)
-        if origine["statut"] == S.DOUBLON:
+        origine = self._ligne(reference)
+        if origine.statut == S.DOUBLON:
             raise RegistreAnomaliesErreur(
-                f"{reference} est elle-même un doublon de {origine['reference']} : indiquez "
-                f"{origine['reference']} comme référence de {numero}."
+                f"{reference} est elle-même un doublon de {origine.reference_id} : indiquez "
+                f"{origine.reference_id} comme référence de {numero}."
             )
         return reference
 
-    # --- reading ------------------------------------------------------------------------------
+    # --- reading (outside transactions: see recette/modeles/lecture.py) -------------------------
 
     def lister(
         self, statut: StatutAnomalie | str | None = None, ouvertes: bool | None = None
     ) -> list[Anomalie]:
         """Anomalies in number order; ``ouvertes`` as the verdict counts them (until vérifiée)."""
+        from recette.modeles import lecture
+
         filtre = cycle.statut_depuis(statut) if statut is not None else None
-        with self._lecture() as cx:
-            numeros = [
-                ligne[0]
-                for ligne in cx.execute(
-                    "SELECT numero FROM anomalies ORDER BY annee, rang"
-                ).fetchall()
-            ]
-            anomalies = [self._anomalie(cx, n) for n in numeros]
         return [
             a
-            for a in anomalies
+            for a in lecture.anomalies()
             if (filtre is None or a.statut is filtre)
             and (ouvertes is None or a.est_ouverte == ouvertes)
         ]
 
     def voir(self, numero: str) -> Fiche:
-        numero = numero.strip().upper()
-        with self._lecture() as cx:
-            anomalie = self._anomalie(cx, numero)
-            occurrences = tuple(
-                Occurrence(
-                    seance=o["seance"],
-                    resultat=o["resultat"],
-                    observee_le=self._lire_moment(o["observee_le"]),
-                    statut=o["statut"],
-                    message=o["message"],
-                    preuves=tuple(json.loads(o["preuves"])),
-                )
-                for o in cx.execute(
-                    "SELECT * FROM occurrences WHERE anomalie = ? ORDER BY observee_le, id",
-                    (numero,),
-                )
-            )
-            historique = tuple(
-                Evenement(
-                    date=self._lire_moment(h["date"]),
-                    auteur=h["auteur"],
-                    action=h["action"],
-                    de=S(h["de"]) if h["de"] else None,
-                    vers=S(h["vers"]) if h["vers"] else None,
-                    commentaire=h["commentaire"],
-                )
-                for h in cx.execute(
-                    "SELECT * FROM historique WHERE anomalie = ? ORDER BY id", (numero,)
-                )
-            )
-        return Fiche(anomalie, occurrences, historique)
+        from recette.modeles import lecture
+
+        return lecture.fiche(numero)
 
     def faits(self, phase: Phase | str | None = None) -> list[AnomalieFait]:
         """Every anomaly as a fact for verdicts.proposer_verdict (which keeps the open ones);
@@ -739,76 +522,32 @@ class Registre:
         return [a.fait() for a in anomalies]
 
     def seances(self) -> list[SeanceEnregistree]:
-        with self._lecture() as cx:
-            lignes = cx.execute("SELECT * FROM seances ORDER BY enregistree_le, id").fetchall()
-        return [self._seance(s) for s in lignes]
+        from recette.modeles import lecture
+
+        return lecture.seances()
 
     def seance(self, seance_id: str) -> SeanceEnregistree | None:
-        with self._lecture() as cx:
-            ligne = cx.execute("SELECT * FROM seances WHERE id = ?", (seance_id,)).fetchone()
-        return self._seance(ligne) if ligne is not None else None
+        from recette.modeles.models import Seance
 
-    def _seance(self, s: sqlite3.Row) -> SeanceEnregistree:
-        return SeanceEnregistree(
-            id=s["id"],
-            phase=s["phase"],
-            profil=s["profil"],
-            cible=s["cible"],
-            debut=s["debut"],
-            fin=s["fin"],
-            statut=s["statut"],
-            compteurs=json.loads(s["compteurs"]),
-            enregistree_le=self._lire_moment(s["enregistree_le"]),
-            genre=s["genre"],
-            rapport=s["rapport"],
-        )
+        ligne = Seance.objects.filter(pk=seance_id).first()
+        return ligne.valeur() if ligne is not None else None
 
     # --- helpers ------------------------------------------------------------------------------
 
-    def _ligne(self, cx: sqlite3.Connection, numero: str) -> sqlite3.Row:
-        ligne = cx.execute("SELECT * FROM anomalies WHERE numero = ?", (numero,)).fetchone()
-        if ligne is None:
-            raise RegistreAnomaliesErreur(f"Anomalie {numero} introuvable dans {self.chemin}.")
-        return ligne
+    def _ligne(self, numero: str):
+        """The anomaly's row, locked until the change's transaction ends."""
+        from recette.modeles.models import Anomalie as Ligne
 
-    def _anomalie(self, cx: sqlite3.Connection, numero: str) -> Anomalie:
-        a = self._ligne(cx, numero)
-        echecs = cx.execute(
-            "SELECT count(*) FROM occurrences"
-            " WHERE anomalie = ? AND statut IN ('failed', 'broken')",
-            (numero,),
-        ).fetchone()[0]
-        return Anomalie(
-            numero=a["numero"],
-            titre=a["titre"],
-            seance_origine=a["seance_origine"],
-            scenario=a["scenario"],
-            exigences=tuple(json.loads(a["exigences"])),
-            domaine=a["domaine"],
-            priorite=a["priorite"],
-            etape_en_echec=a["etape_en_echec"],
-            attendu=a["attendu"],
-            observe=a["observe"],
-            gravite_proposee=Gravite(a["gravite_proposee"]),
-            gravite_qualifiee=Gravite(a["gravite_qualifiee"]) if a["gravite_qualifiee"] else None,
-            statut=S(a["statut"]),
-            reference=a["reference"],
-            signature=a["signature"],
-            verification_proposee=a["verification_proposee"],
-            transmise_le=self._lire_moment(a["transmise_le"]),
-            echeance_contournement=self._lire_moment(a["echeance_contournement"]),
-            echeance_correction=self._lire_moment(a["echeance_correction"]),
-            contournee_le=self._lire_moment(a["contournee_le"]),
-            corrigee_le=self._lire_moment(a["corrigee_le"]),
-            cree_le=self._lire_moment(a["cree_le"]),
-            cree_par=a["cree_par"],
-            modifie_le=self._lire_moment(a["modifie_le"]),
-            nombre_echecs=echecs,
-        )
+        numero = numero.strip().upper()
+        try:
+            return Ligne.objects.select_for_update().get(pk=numero)
+        except Ligne.DoesNotExist:
+            raise RegistreAnomaliesErreur(
+                f"Anomalie {numero} introuvable dans {self.lieu}."
+            ) from None
 
     def _historiser(
         self,
-        cx: sqlite3.Connection,
         numero: str,
         quand: datetime,
         auteur: str,
@@ -818,18 +557,16 @@ class Registre:
         vers: StatutAnomalie | None = None,
         commentaire: str | None = None,
     ) -> None:
-        cx.execute(
-            "INSERT INTO historique (anomalie, date, auteur, action, de, vers, commentaire)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                numero,
-                self._iso(quand),
-                auteur,
-                action,
-                de.value if de else None,
-                vers.value if vers else None,
-                commentaire,
-            ),
+        from recette.modeles.models import Evenement
+
+        Evenement.objects.create(
+            anomalie_id=numero,
+            date=quand,
+            auteur=auteur,
+            action=action,
+            de=de.value if de else None,
+            vers=vers.value if vers else None,
+            commentaire=commentaire,
         )
 
     def _moment(self, quand: datetime) -> datetime:
@@ -839,16 +576,24 @@ class Registre:
             )
         return quand.astimezone(self.fuseau)
 
-    def _iso(self, moment: datetime) -> str:
-        return self._moment(moment).isoformat()
+    def _instant(self, moment: str | datetime | None, seance_id: str, quoi: str):
+        """A séance's start or end as the séance file gives it (ISO 8601 text); without an
+        offset it is Paris time."""
+        if moment is None or moment == "":
+            return None
+        if not isinstance(moment, datetime):
+            try:
+                moment = datetime.fromisoformat(str(moment))
+            except ValueError:
+                raise RegistreAnomaliesErreur(
+                    f"Séance {seance_id} : date de {quoi} illisible « {moment} »."
+                ) from None
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            moment = moment.replace(tzinfo=self.fuseau)
+        return moment.astimezone(self.fuseau)
 
-    def _lire_moment(self, texte: str | None) -> datetime | None:
-        # Back in the contract's zone (not a fixed offset), so that deadline arithmetic on it
-        # crosses DST changes correctly.
-        return datetime.fromisoformat(texte).astimezone(self.fuseau) if texte else None
 
-
-# --- pure helpers -----------------------------------------------------------------------------
+# --- opening, pre-flight, evidence -----------------------------------------------------------
 
 
 def chemin_registre(racine: Path) -> Path:
@@ -856,36 +601,71 @@ def chemin_registre(racine: Path) -> Path:
     return Path(os.environ.get("RECETTE_BASE") or dossier_rapports(racine) / "recette.sqlite")
 
 
-def _erreur_sqlite(chemin: Path, exc: sqlite3.DatabaseError) -> RegistreAnomaliesErreur:
+def registre_existe(chemin: Path) -> bool:
+    """Whether there is a register to read (documents refuse to be derived from none): the
+    database ``RECETTE_BASE_URL`` names, else the SQLite file ``chemin``."""
+    from recette.base import VARIABLE_URL
+
+    return bool((os.environ.get(VARIABLE_URL) or "").strip()) or Path(chemin).is_file()
+
+
+def _ouvrir(chemin: Path) -> str:
+    """The register's database ready (recette.base.ouvrir), or a French message saying what a
+    person can repair; returns where the data lives, for messages."""
+    from recette import base
+
+    if (os.environ.get(base.VARIABLE_URL) or "").strip():
+        return base.ouvrir(chemin)
+    try:
+        chemin.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fichiers = [p for p in chemin.parents if p.exists() and not p.is_dir()]
+        raison = f"{fichiers[0]} est un fichier" if fichiers else exc.strerror or str(exc)
+        raise RegistreAnomaliesErreur(
+            f"Le registre {chemin} ne peut pas être créé : son dossier {chemin.parent} est "
+            f"inaccessible ({raison})."
+        ) from None
+    if chemin.is_dir():
+        raise RegistreAnomaliesErreur(
+            f"{chemin} est un dossier, pas un registre d'anomalies : corrigez RECETTE_BASE ou "
+            "retirez ce dossier."
+        )
+    try:
+        base.ouvrir(chemin)
+    except base.BaseDonneesInvalide as exc:
+        if exc.raison is None:  # not the file's fault (a newer bench's database…)
+            raise
+        raise _erreur_base(chemin, exc.raison) from None
+    return str(chemin)
+
+
+def _erreur_base(lieu: Path | str, texte: str) -> RegistreAnomaliesErreur:
     """What a person can do about it: a damaged file and a file the bench may not write are
     different repairs."""
-    texte = str(exc)
     if "readonly" in texte or "unable to open" in texte or "disk I/O" in texte:
         return RegistreAnomaliesErreur(
-            f"Le registre {chemin} ne peut pas être ouvert en écriture ({texte}) : vérifiez les "
+            f"Le registre {lieu} ne peut pas être ouvert en écriture ({texte}) : vérifiez les "
             "droits du fichier et de son dossier, ou corrigez RECETTE_BASE."
         )
     return RegistreAnomaliesErreur(
-        f"{chemin} n'est pas un registre d'anomalies lisible ({texte}) : fichier endommagé ou "
+        f"{lieu} n'est pas un registre d'anomalies lisible ({texte}) : fichier endommagé ou "
         "d'un autre format ; corrigez RECETTE_BASE ou restaurez une sauvegarde."
     )
 
 
 def verifier_registre(racine: Path, contrat: Contrat) -> Path:
     """Pre-flight of every command that ends by writing to the register (a séance, a load
-    check): the file opens, is a register of a known version, takes the write lock, and its
-    folder takes new files (SQLite's WAL and shared-memory files live beside it). Found here,
+    check): the database opens, is of a known version, takes the write lock, and a SQLite
+    file's folder takes new files (its WAL and shared-memory files live beside it). Found here,
     a bad register refuses the command before a séance folder exists, instead of after the
     séance was sealed (then never recorded)."""
+    from recette.base import VARIABLE_URL
+
     chemin = chemin_registre(racine)
     with Registre(chemin, contrat) as registre:
-        try:
-            registre._cx.execute("BEGIN IMMEDIATE")
-            registre._cx.execute("ROLLBACK")
-        except sqlite3.DatabaseError as exc:
-            raise RegistreAnomaliesErreur(
-                f"Le registre {chemin} ne peut pas être écrit ({exc})."
-            ) from None
+        registre.verifier_ecriture()
+    if (os.environ.get(VARIABLE_URL) or "").strip():
+        return chemin
     try:
         with tempfile.TemporaryFile(dir=chemin.parent):
             pass
@@ -934,9 +714,3 @@ def _auteur(auteur: str) -> str:
     if not auteur:
         raise RegistreAnomaliesErreur("Toute modification du registre doit nommer son auteur.")
     return auteur
-
-
-def _texte_moment(moment: str | datetime | None) -> str | None:
-    if isinstance(moment, datetime):
-        return moment.isoformat()
-    return moment

@@ -29,6 +29,7 @@ from recette import seance as seances
 from recette.adaptateur.profil import chemin_profil
 from recette.anomalies import Anomalie, Fiche, Registre, chemin_registre
 from recette.anomalies.modele import DOMAINE_INCONNU
+from recette.anomalies.registre import registre_existe
 from recette.contrat import Contrat, charger_contrat
 from recette.delais import moment_en_francais
 from recette.erreurs import DocumentImpossible, ProfilInvalide, SeanceInvalide
@@ -376,7 +377,7 @@ def _fiches_de_la_phase(
     racine: Path, seance_id: str, phase: Phase, debut: datetime | None, contrat: Contrat
 ) -> tuple[Fiche, ...]:
     chemin = chemin_registre(racine)
-    if not chemin.is_file():
+    if not registre_existe(chemin):
         raise DocumentImpossible(
             f"Le registre des anomalies {chemin} n'existe pas : la séance {seance_id} n'y a "
             "jamais été enregistrée."

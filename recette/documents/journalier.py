@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from recette.anomalies import EN_COURS, Anomalie, Fiche, Registre, chemin_registre, libelle
+from recette.anomalies.registre import registre_existe
 from recette.contrat import charger_contrat
 from recette.documents.faits import FaitsDocument, organisation_de, statut_au
 from recette.documents.rendu import ecrire_texte, rendre
@@ -122,7 +123,7 @@ def produire_journalier(racine: Path, jour: date, maintenant: datetime, dossier:
     """The daily report of the whole register (every phase), for the CLI or a scheduled job."""
     contrat = charger_contrat(Path(racine) / "fixtures")
     chemin = chemin_registre(Path(racine))
-    if not chemin.is_file():
+    if not registre_existe(chemin):
         raise DocumentImpossible(f"Le registre des anomalies {chemin} n'existe pas.")
     with Registre(chemin, contrat) as registre:
         fiches = [registre.voir(a.numero) for a in registre.lister()]

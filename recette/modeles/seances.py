@@ -27,6 +27,9 @@ class Seance(models.Model):
     compteurs = models.JSONField(default=dict, blank=True)  # resultats.compter()
     enregistree_le = models.DateTimeField()
     enregistree_par = models.CharField(max_length=200)
+    # A check's report (its evidence; a check has no séance folder), relative to the reports
+    # folder when inside it.
+    rapport = models.TextField(null=True, blank=True)
 
     class Meta:
         ordering = ["enregistree_le", "id"]
@@ -57,4 +60,6 @@ class Seance(models.Model):
             statut=self.statut,
             compteurs=dict(self.compteurs),
             enregistree_le=en_paris(self.enregistree_le),
+            genre=self.genre,
+            rapport=self.rapport,
         )

@@ -2,10 +2,10 @@
 no reproduction pack; its evidence is the check's report. A load anomaly once broke every later
 `recette demo` (« Séance « CHARGE-… » introuvable »), `recette anomalies paquet` and the packs.
 
-The register's séance index now knows checks (schema 2, migrated from version 1 files). The
-end-to-end test replays the reported sequence: `recette demo --defauts enregistrement-lent`,
-then a plain `recette demo`, then `recette anomalies paquet` and `recette pv` (real demo
-server, real Chromium, real Locust)."""
+The register's séance index now knows checks (the former register's version 1 files are
+migrated). The end-to-end test replays the reported sequence: `recette demo --defauts
+enregistrement-lent`, then a plain `recette demo`, then `recette anomalies paquet` and
+`recette pv` (real demo server, real Chromium, real Locust)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,86 @@ from pathlib import Path
 
 from recette.adaptateur.profil import charger_profil
 from recette.anomalies import Registre
-from recette.anomalies.registre import APPLICATION, SCHEMA
 from recette.contrat import charger_contrat
 
 RACINE = Path(__file__).resolve().parent.parent.parent
 CONTRAT = charger_contrat(RACINE / "fixtures")
 MOMENT = "2026-03-02T10:00:00+01:00"
+# The hand-written register's first schema (version 1), frozen here as test data: the bench no
+# longer writes it, it migrates it (recette/modeles/migrations/0002_registre_v1.py).
+APPLICATION = "recette : registre des anomalies"
+SCHEMA = """CREATE TABLE meta (
+    cle TEXT PRIMARY KEY,
+    valeur TEXT NOT NULL
+);
+CREATE TABLE seances (
+    id TEXT PRIMARY KEY,
+    phase TEXT NOT NULL CHECK (phase IN ('va', 'vsr')),
+    profil TEXT NOT NULL,
+    cible TEXT NOT NULL,
+    debut TEXT,
+    fin TEXT,
+    statut TEXT NOT NULL,
+    compteurs TEXT NOT NULL DEFAULT '{}',
+    enregistree_le TEXT NOT NULL,
+    enregistree_par TEXT NOT NULL
+);
+CREATE TABLE anomalies (
+    numero TEXT PRIMARY KEY,
+    annee INTEGER NOT NULL,
+    rang INTEGER NOT NULL CHECK (rang > 0),
+    titre TEXT NOT NULL,
+    seance_origine TEXT NOT NULL REFERENCES seances(id),
+    scenario TEXT NOT NULL,
+    exigences TEXT NOT NULL DEFAULT '[]',
+    domaine TEXT,
+    priorite INTEGER,
+    etape_en_echec TEXT,
+    attendu TEXT NOT NULL,
+    observe TEXT NOT NULL,
+    gravite_proposee TEXT NOT NULL CHECK (gravite_proposee IN ('bloquante', 'non bloquante')),
+    gravite_qualifiee TEXT CHECK (gravite_qualifiee IN ('bloquante', 'non bloquante')),
+    statut TEXT NOT NULL,
+    reference TEXT REFERENCES anomalies(numero),
+    signature TEXT NOT NULL,
+    verification_proposee TEXT REFERENCES seances(id),
+    transmise_le TEXT,
+    echeance_contournement TEXT,
+    echeance_correction TEXT,
+    contournee_le TEXT,
+    corrigee_le TEXT,
+    cree_le TEXT NOT NULL,
+    cree_par TEXT NOT NULL,
+    modifie_le TEXT NOT NULL,
+    UNIQUE (annee, rang),
+    CHECK ((statut = 'doublon') = (reference IS NOT NULL))
+);
+CREATE INDEX anomalies_signature ON anomalies(signature);
+CREATE INDEX anomalies_scenario ON anomalies(scenario);
+CREATE TABLE occurrences (
+    id INTEGER PRIMARY KEY,
+    anomalie TEXT NOT NULL REFERENCES anomalies(numero),
+    seance TEXT NOT NULL REFERENCES seances(id),
+    resultat TEXT NOT NULL,
+    observee_le TEXT NOT NULL,
+    statut TEXT NOT NULL,
+    message TEXT NOT NULL DEFAULT '',
+    preuves TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (anomalie, seance, resultat)
+);
+CREATE INDEX occurrences_anomalie ON occurrences(anomalie);
+CREATE TABLE historique (
+    id INTEGER PRIMARY KEY,
+    anomalie TEXT NOT NULL REFERENCES anomalies(numero),
+    date TEXT NOT NULL,
+    auteur TEXT NOT NULL,
+    action TEXT NOT NULL,
+    de TEXT,
+    vers TEXT,
+    commentaire TEXT
+);
+CREATE INDEX historique_anomalie ON historique(anomalie);
+"""
 
 
 def registre_v1(chemin: Path) -> None:
@@ -82,9 +156,14 @@ def test_un_registre_v1_est_migre(tmp_path):
         assert registre.seance("VA-20260302-090000-demo-a").genre == "scenarios"
         assert registre.voir("ANO-2026-0001").anomalie.titre == "Temps de réponse non conforme"
     with sqlite3.connect(chemin) as cx:
-        version = cx.execute("SELECT valeur FROM meta WHERE cle = 'version_schema'").fetchone()
+        # The former tables are kept, renamed, beside the models' (nothing lost).
+        version = cx.execute(
+            "SELECT valeur FROM ancien_v1_meta WHERE cle = 'version_schema'"
+        ).fetchone()
+        anomalies = cx.execute("SELECT count(*) FROM ancien_v1_anomalies").fetchone()
     cx.close()
-    assert version == ("2",)
+    assert version == ("1",)
+    assert anomalies == (1,)
 
 
 def test_paquet_d_une_anomalie_de_charge_d_un_registre_v1(tmp_path):

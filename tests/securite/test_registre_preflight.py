@@ -82,7 +82,7 @@ def test_un_registre_sain_recoit_la_seance(tmp_path, serveur, secrets_demo):
     execution = lancer(serveur, secrets_demo, tmp_path / "rapports", base)
     assert execution.returncode == 0, execution.stdout + execution.stderr
     [seance] = seances(tmp_path / "rapports")
-    enregistrees = sqlite3.connect(base).execute("SELECT id FROM seances").fetchall()
+    enregistrees = sqlite3.connect(base).execute("SELECT id FROM recette_seance").fetchall()
     assert enregistrees == [(seance.name,)]
 
 

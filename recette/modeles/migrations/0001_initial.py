@@ -154,6 +154,7 @@ class Migration(migrations.Migration):
                 ("compteurs", models.JSONField(blank=True, default=dict)),
                 ("enregistree_le", models.DateTimeField()),
                 ("enregistree_par", models.CharField(max_length=200)),
+                ("rapport", models.TextField(blank=True, null=True)),
             ],
             options={
                 "ordering": ["enregistree_le", "id"],

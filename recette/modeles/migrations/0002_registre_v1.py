@@ -1,5 +1,6 @@
-"""The former hand-written register (schema version 1 of recette/anomalies/registre.py), when
-its tables are in this database, is copied into the models, then kept under ``ancien_v1_*``.
+"""The former hand-written register (schema version 1 or 2 of recette/anomalies/registre.py,
+before it moved onto the models), when its tables are in this database, is copied into the
+models, then kept under ``ancien_v1_*`` (« v1 »: the first register, whatever its version).
 
 The former register lived at ``reports/recette.sqlite`` (or ``RECETTE_BASE``), the default
 database of the data layer, so a bench upgraded in place finds its register there. Every row is
@@ -9,11 +10,13 @@ ISO 8601 text with the Paris offset; a date without one is read as Paris time. N
 deleted: the old tables are renamed ``ancien_v1_meta``, ``ancien_v1_seances``… and the reverse
 migration renames them back for the former code.
 
-The former schema did not say what kind of check a séance was; it is read back from the
-identifiers the former code gave (« CHARGE-… », « reprise-… », « reversibilite-… ») and, for a
-séance folder still on disk, from its ``seance.json`` (a cahier de recette: « manuel »).
+Schema 1 did not say what kind of check a séance was; it is read back from the identifiers the
+former code gave (« CHARGE-… », « reprise-… », « reversibilite-… »). Schema 2 recorded it
+(``genre``, and a check's report in ``rapport``) but called a cahier de recette « scenarios »
+too. For either, a séance folder still on disk says through its ``seance.json`` whether it was
+a cahier de recette (« manuel »).
 
-Frozen: this file knows schema version 1 as it was, on purpose; of the bench it imports only
+Frozen: this file knows schemas 1 and 2 as they were, on purpose; of the bench it imports only
 the error class the CLI prints.
 """
 
@@ -31,7 +34,7 @@ from django.db import migrations
 from recette.erreurs import RegistreAnomaliesErreur
 
 APPLICATION_V1 = "recette : registre des anomalies"
-VERSION_V1 = "1"
+VERSIONS_V1 = ("1", "2")
 TABLES_V1 = ("meta", "seances", "anomalies", "occurrences", "historique")
 PREFIXE = "ancien_v1_"
 PARIS = ZoneInfo("Europe/Paris")
@@ -83,7 +86,11 @@ def _dossiers_rapports(connexion) -> list[Path]:
     return dossiers
 
 
-def _genre(identifiant: str, dossiers: list[Path]) -> str:
+def _genre(seance: dict, dossiers: list[Path]) -> str:
+    identifiant = seance["id"]
+    enregistre = seance.get("genre")  # schema 2
+    if enregistre and enregistre != "scenarios":
+        return enregistre
     if identifiant.startswith("CHARGE-"):
         return "charge"
     if identifiant.startswith("reprise-"):
@@ -111,11 +118,11 @@ def copier_registre_v1(apps, schema_editor):
         meta = {m["cle"]: m["valeur"] for m in _lignes(curseur, "SELECT cle, valeur FROM meta")}
         if meta.get("application") != APPLICATION_V1:
             return  # another application's tables: not ours to touch
-        if meta.get("version_schema") != VERSION_V1:
+        if meta.get("version_schema") not in VERSIONS_V1:
             raise RegistreV1Illisible(
                 "Registre des anomalies : schéma « "
-                f"{meta.get('version_schema')} » inconnu (attendu : {VERSION_V1}) ; rien n'a été "
-                "modifié."
+                f"{meta.get('version_schema')} » inconnu (attendu : "
+                f"{' ou '.join(VERSIONS_V1)}) ; rien n'a été modifié."
             )
         seances = _lignes(curseur, "SELECT * FROM seances ORDER BY enregistree_le, id")
         anomalies = _lignes(curseur, "SELECT * FROM anomalies ORDER BY annee, rang")
@@ -134,7 +141,7 @@ def copier_registre_v1(apps, schema_editor):
             Seance(
                 id=s["id"],
                 phase=s["phase"],
-                genre=_genre(s["id"], dossiers),
+                genre=_genre(s, dossiers),
                 profil=s["profil"],
                 cible=s["cible"],
                 debut=_moment(s["debut"], f"séance {s['id']}, début", souple=True),
@@ -143,6 +150,7 @@ def copier_registre_v1(apps, schema_editor):
                 compteurs=_json(s["compteurs"], {}, f"séance {s['id']}, compteurs"),
                 enregistree_le=_moment(s["enregistree_le"], f"séance {s['id']}"),
                 enregistree_par=s["enregistree_par"],
+                rapport=s.get("rapport"),
             )
             for s in seances
         ],
