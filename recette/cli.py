@@ -261,7 +261,7 @@ def lister_seances():
             _, d = seances.charger(_rapports(), identifiant)
         except RecetteErreur:
             # One tampered séance must not hide the others: `recette verifier` says what.
-            tableau.add_row(identifiant, "", "[red]altérée[/]", "", "", "")
+            tableau.add_row(echapper(identifiant), "", "[red]altérée[/]", "", "", "")
             continue
         c = d.get("compteurs", {})
         tableau.add_row(
