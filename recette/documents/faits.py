@@ -353,7 +353,13 @@ def _perimetre_du_profil(
     perimetre = (contenu or {}).get("perimetre") or {}
     if perimetre.get("mode", "grille") != "scenarios":
         return grille, (), ""
-    citees = {e for s in lire_features(racine / "features") if not s.a_ecrire for e in s.exigences}
+    # The browser campaign's scope: a référent's manual scenario is not played by a séance.
+    citees = {
+        e
+        for s in lire_features(racine / "features")
+        if not s.a_ecrire and "manuel" not in s.tags
+        for e in s.exigences
+    }
     retenues = {i: e for i, e in grille.exigences.items() if i in citees}
     exclues = tuple((e.id, e.libelle, e.domaine) for e in grille if e.id not in citees)
     motif = str(perimetre.get("motif", "hors du périmètre de cette recette"))
