@@ -45,7 +45,7 @@ def test_la_colonne_accepte_plusieurs_methodes_et_un_motif(tmp_path):
         tmp_path,
         [
             "EXG-AA-01;Sécurité;Carte CPS;1;VA;Automatisé, scénario manuel",
-            "EXG-AA-02;Performances;Temps;1;VA+VSR;\"temps de réponse ; VSR\"",
+            'EXG-AA-02;Performances;Temps;1;VA+VSR;"temps de réponse ; VSR"',
             "EXG-AA-03;Facturation;Factures;2;VA;Hors périmètre: option non retenue, par la MSP",
         ],
     )

@@ -282,7 +282,9 @@ def _feuille_non_couvertes(
         tableurs.ligne_de_cellules(feuille, numero, valeurs)
         _colorer(feuille.cell(row=numero, column=6), ligne.statut)
     if not couverture.non_couvertes_p1:
-        tableurs.cellule(feuille, 2, 1, "Toutes les exigences de priorité 1 ont une méthode qui les vérifie.")
+        tableurs.cellule(
+            feuille, 2, 1, "Toutes les exigences de priorité 1 ont une méthode qui les vérifie."
+        )
     feuille.freeze_panes = "B2"
     tableurs.largeurs(feuille, [14, 28, 40, 60, 50, 14, 50])
 
