@@ -24,9 +24,6 @@ CHAMPS = (
     "source",
     "methodes",
 )
-# Optional columns: a grid without them is valid (the others the import requires or reads
-# empty). `methodes` then takes the domain's defaults (domaines.yaml).
-FACULTATIFS = ("methodes",)
 # The one verification method that needs a reason, written in the cell after a colon.
 HORS_PERIMETRE = "hors-perimetre"
 
