@@ -780,12 +780,17 @@ def grille_couverture(
     seance: Annotated[
         list[str] | None, typer.Option(help="Séance(s) à prendre en compte (toutes par défaut).")
     ] = None,
+    profil: Annotated[
+        str | None,
+        typer.Option(help="Profil du fournisseur : ses exclusions sont « hors périmètre »."),
+    ] = None,
 ):
-    """Couverture de la grille par les scénarios et derniers résultats (HTML et XLSX)."""
+    """Couverture de la grille par méthode : scénarios automatisés et manuels, contrôles du
+    banc, exclusions contractuelles (HTML et XLSX)."""
     from recette.documents.couverture import produire_couverture
 
     try:
-        html, xlsx = produire_couverture(RACINE, seance or None)
+        html, xlsx = produire_couverture(RACINE, seance or None, profil=profil)
     except RecetteErreur as exc:
         _echouer(exc)
     console.print(f"Couverture (page HTML) : {echapper(html)}")

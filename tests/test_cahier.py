@@ -226,7 +226,13 @@ def test_la_commande_refuse_un_cahier_faux_sans_rien_enregistrer(tmp_path):
     )
     refus = recette("cahier", "importer", str(rempli), "--profil", "demo-a", "--auteur", "AMOA")
     assert refus.returncode == 2
-    assert "feuille « Cahier de recette », ligne 11, colonne I" in refus.stderr  # 5th step row
+    feuille = load_workbook(classeur)[FEUILLE]
+    rang = next(
+        n
+        for n in range(LIGNE_EN_TETE + 1, feuille.max_row + 1)
+        if feuille.cell(row=n, column=1).value == "securite/lecteur-cps.feature:8#1"
+    )
+    assert f"feuille « Cahier de recette », ligne {rang}, colonne I" in refus.stderr
     assert "Rien n'a été enregistré" in refus.stderr
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("VA-")]
     correct = remplir(

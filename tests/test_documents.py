@@ -464,3 +464,21 @@ def test_date_de_decision_explicite(banc):
     html = rendre_pv_html(rassembler_faits(banc, SEANCE, paris(2026, 3, 4, 9, 0)))
     assert "arrêté au mercredi 4 mars 2026 à 9 h 00" in html
     assert "vendredi 6 mars 2026 à 9 h 00" in html  # contestation: 2 working days later
+
+
+def test_les_exclusions_du_profil_sortent_de_la_decision_avec_leur_motif(banc):
+    profil = banc / "fixtures" / "profils" / "essai.yaml"
+    profil.write_text(
+        profil.read_text(encoding="utf-8")
+        + 'perimetre:\n  exclusions:\n    EXG-AG-02: "option non retenue par la MSP"\n',
+        encoding="utf-8",
+    )
+    sceller_seance(banc, SEANCE, DEBUT, AJOURNEE)
+    faits = rassembler_faits(banc, SEANCE)
+    assert faits.hors_perimetre == (
+        ("EXG-AG-02", "Pas de double réservation", "option non retenue par la MSP"),
+    )
+    assert "EXG-AG-02" not in {e.identifiant for e in faits.exigences}
+    html = rendre_pv_html(faits)
+    assert "Hors périmètre contractuel" in html
+    assert "EXG-AG-02 – Pas de double réservation : option non retenue par la MSP." in html

@@ -600,6 +600,26 @@ EXIGENCE = st.builds(
     verification=st.sampled_from(REFERENTIEL.verifications),
     source=TEXTE,
     ligne=st.just(0),
+).flatmap(
+    # Methods chosen in the grid, an exclusion with its reason, or the domain's defaults.
+    lambda e: st.one_of(
+        st.lists(
+            st.sampled_from([m for m in REFERENTIEL.methodes if m != "hors-perimetre"]),
+            unique=True,
+            min_size=1,
+            max_size=3,
+        ).map(lambda m: dataclasses.replace(e, methodes=tuple(m))),
+        TEXTE.filter(bool).map(
+            lambda motif: dataclasses.replace(
+                e, methodes=("hors-perimetre",), motif_hors_perimetre=motif
+            )
+        ),
+        st.just(
+            dataclasses.replace(
+                e, methodes=REFERENTIEL.methodes_par_domaine[e.domaine], methodes_par_defaut=True
+            )
+        ),
+    )
 )
 
 

@@ -10,7 +10,13 @@ from typing import Any
 from recette.erreurs import ProfilInvalide
 from recette.reseau import Politique, politique_du_profil, verifier_adresse
 from recette.secrets import resoudre
-from recette.validation import QUELCONQUE, lire_yaml, refuser_cles_inconnues, schema_depuis_cles
+from recette.validation import (
+    QUELCONQUE,
+    Libre,
+    lire_yaml,
+    refuser_cles_inconnues,
+    schema_depuis_cles,
+)
 
 # Every business word the adapter looks for on screen; a profile must give them all.
 VOCABULAIRE_REQUIS = tuple(
@@ -78,7 +84,9 @@ def schema_profil() -> dict:
         ),
         "donnees": SCHEMA_DONNEES,
         "charge": SCHEMA_CHARGE,
-        "perimetre": {"mode": QUELCONQUE, "motif": QUELCONQUE},
+        # What the vendor's solution contractually excludes, per requirement, with the reason:
+        # checked against the grid by recette.grille.perimetre.
+        "perimetre": {"exclusions": Libre(QUELCONQUE)},
     }
 
 

@@ -15,12 +15,16 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from recette import seance
+from recette.adaptateur.profil import chemin_profil
+from recette.cahier.execution import GENRE as GENRE_MANUEL
 from recette.documents import tableurs
 from recette.documents.rendu import ecrire_atomiquement
 from recette.grille import charger_grille, charger_referentiel
 from recette.grille.couverture import (
+    A_VERIFIER,
     ECHOUE,
     EXPLICATIONS,
+    HORS_PERIMETRE_CONTRACTUEL,
     INCOMPLET,
     NON_COUVERT,
     NON_ECRIT,
@@ -33,6 +37,7 @@ from recette.grille.couverture import (
     calculer_couverture,
 )
 from recette.grille.features import lire_features
+from recette.grille.perimetre import lire_exclusions
 from recette.resultats import Resultat, lire_resultats
 
 MODELES = Path(__file__).parent / "templates"
@@ -48,6 +53,8 @@ CLASSES = {
     NON_EXECUTE: "non-execute",
     NON_ECRIT: "non-ecrit",
     NON_COUVERT: "non-couvert",
+    A_VERIFIER: "a-verifier",
+    HORS_PERIMETRE_CONTRACTUEL: "hors-perimetre",
 }
 # Text colour and fill of each status, shared by the page's CSS and the workbook.
 COULEURS = {
@@ -57,6 +64,8 @@ COULEURS = {
     NON_EXECUTE: ("4B5563", "ECEEF1"),
     NON_ECRIT: ("8A5300", "FFF0D4"),
     NON_COUVERT: ("6A2482", "F1E4F7"),
+    A_VERIFIER: ("0E6470", "DDF3F5"),
+    HORS_PERIMETRE_CONTRACTUEL: ("555555", "F3F3F3"),
 }
 
 
@@ -92,6 +101,7 @@ def rendre_couverture_html(couverture: Couverture) -> str:
             ("Synthèse par domaine", "Domaine", [*couverture.par_domaine, couverture.total]),
             ("Synthèse par priorité", "Priorité", [*couverture.par_priorite, couverture.total]),
         ],
+        synthese_methodes=couverture.par_methode,
         seances_affichees=seances_affichees,
         seances_masquees=len(couverture.seances) - len(seances_affichees),
     )
@@ -122,15 +132,19 @@ def _feuille_synthese(feuille: Worksheet, couverture: Couverture) -> None:
     titres_statuts = [s.capitalize() for s in STATUTS]
     ligne = 1
     for premiere, syntheses in (
-        ("Domaine", couverture.par_domaine),
-        ("Priorité", couverture.par_priorite),
+        ("Domaine", (*couverture.par_domaine, couverture.total)),
+        ("Priorité", (*couverture.par_priorite, couverture.total)),
+        # A requirement with two methods counts in both rows: no total for this block.
+        ("Méthode", couverture.par_methode),
     ):
+        if not syntheses:
+            continue
         tableurs.en_tete(
             feuille,
             ligne,
             [premiere, "Exigences", "Couvertes", "% couvertes", *titres_statuts, "% réussies"],
         )
-        for synthese in (*syntheses, couverture.total):
+        for synthese in syntheses:
             ligne += 1
             _ligne_synthese(feuille, ligne, synthese)
         ligne += 2
@@ -138,6 +152,16 @@ def _feuille_synthese(feuille: Worksheet, couverture: Couverture) -> None:
     tableurs.cellule(feuille, ligne, 2, couverture.grille)
     tableurs.cellule(feuille, ligne + 1, 1, "Séance la plus récente").font = _TOTAL_POLICE
     tableurs.cellule(feuille, ligne + 1, 2, couverture.derniere_seance or "aucune")
+    tableurs.cellule(feuille, ligne + 2, 1, "Séances manuelles").font = _TOTAL_POLICE
+    tableurs.cellule(feuille, ligne + 2, 2, ", ".join(couverture.seances_manuelles) or "aucune")
+    tableurs.cellule(feuille, ligne + 3, 1, "Méthodes prises par défaut").font = _TOTAL_POLICE
+    tableurs.cellule(
+        feuille,
+        ligne + 3,
+        2,
+        f"{couverture.methodes_par_defaut} exigence(s) sans méthode dans la grille : méthodes "
+        "par défaut de leur domaine (domaines.yaml)",
+    )
     feuille.freeze_panes = "B2"
     tableurs.largeurs(feuille, [44, 11, 11, 12, *[13] * len(STATUTS), 12])
 
@@ -165,6 +189,20 @@ def _scenarios(ligne: LigneCouverture) -> str:
     )
 
 
+def _methodes(ligne: LigneCouverture) -> str:
+    """One line per method: its label, « (par défaut) » when the domain gave it, and what
+    covers it today (scenario status, command to run, or the reason it is out of scope)."""
+    lignes = []
+    for v in ligne.verifications:
+        defaut = " (par défaut)" if v.par_defaut else ""
+        lignes.append(f"{v.libelle}{defaut} : {v.texte}")
+    return "\n".join(lignes)
+
+
+def _manuels(ligne: LigneCouverture) -> str:
+    return "\n".join(f"{s.nom} — {s.emplacement}" for s in ligne.manuels)
+
+
 def _feuille_exigences(
     feuille: Worksheet, couverture: Couverture, domaines: dict[str, str]
 ) -> None:
@@ -184,6 +222,10 @@ def _feuille_exigences(
             "Scénarios",
             *colonnes_seances,
             "Anomalies ouvertes",
+            "Méthodes et état",
+            "Scénarios manuels",
+            "Statut manuel",
+            "Statut d'ensemble",
         ],
     )
     for numero, ligne in enumerate(couverture.lignes, start=2):
@@ -197,18 +239,24 @@ def _feuille_exigences(
             exigence.description,
             exigence.source,
             exigence.verification,
-            "oui" if ligne.couverte else "non",
+            "hors périmètre" if ligne.hors_perimetre else ("oui" if ligne.couverte else "non"),
             _scenarios(ligne),
             *statuts,
             ", ".join(ligne.anomalies),
+            _methodes(ligne),
+            _manuels(ligne),
+            ligne.statut_manuel or "—",
+            ligne.statut,
         ]
         tableurs.ligne_de_cellules(feuille, numero, valeurs)
         for decalage, statut in enumerate(statuts):
             _colorer(feuille.cell(row=numero, column=10 + decalage), statut)
+        _colorer(feuille.cell(row=numero, column=len(valeurs)), ligne.statut)
     feuille.freeze_panes = "B2"
     feuille.auto_filter.ref = feuille.dimensions
     tableurs.largeurs(
-        feuille, [14, 28, 9, 40, 60, 50, 12, 10, 60, *[16] * len(colonnes_seances), 20]
+        feuille,
+        [14, 28, 9, 40, 60, 50, 12, 10, 60, *[16] * len(colonnes_seances), 20, 60, 60, 14, 16],
     )
 
 
@@ -234,7 +282,9 @@ def _feuille_non_couvertes(
         tableurs.ligne_de_cellules(feuille, numero, valeurs)
         _colorer(feuille.cell(row=numero, column=6), ligne.statut)
     if not couverture.non_couvertes_p1:
-        tableurs.cellule(feuille, 2, 1, "Toutes les exigences de priorité 1 ont un scénario écrit.")
+        tableurs.cellule(
+            feuille, 2, 1, "Toutes les exigences de priorité 1 ont une méthode qui les vérifie."
+        )
     feuille.freeze_panes = "B2"
     tableurs.largeurs(feuille, [14, 28, 40, 60, 50, 14, 50])
 
@@ -255,12 +305,15 @@ def ecrire_couverture_xlsx(couverture: Couverture, destination: Path) -> Path:
 
 
 def resultats_des_seances(
-    racine_rapports: Path, identifiants: list[str] | None = None
+    racine_rapports: Path, identifiants: list[str] | None = None, *, manuelles: bool = False
 ) -> list[tuple[str, list[Resultat]]]:
-    """The results of sealed séances (all of them by default), oldest first by start time."""
+    """The results of sealed séances (all of them by default), oldest first by start time:
+    the automated ones, or with `manuelles` the cahiers recorded as manual séances."""
     chargees = []
     for identifiant in identifiants if identifiants is not None else seance.lister(racine_rapports):
         dossier, donnees = seance.charger(racine_rapports, identifiant)
+        if _manuelle(donnees) != manuelles:
+            continue
         resultats = dossier / "allure-results"
         lus = lire_resultats(resultats) if resultats.is_dir() else []
         chargees.append((str(donnees.get("debut", "")), dossier.name, lus))
@@ -268,21 +321,37 @@ def resultats_des_seances(
     return [(nom, lus) for _, nom, lus in chargees]
 
 
+def _manuelle(donnees: dict) -> bool:
+    selection = donnees.get("selection")
+    return isinstance(selection, dict) and selection.get("genre") == GENRE_MANUEL
+
+
 def produire_couverture(
-    racine: Path, identifiants: list[str] | None = None, dossier: Path | None = None
+    racine: Path,
+    identifiants: list[str] | None = None,
+    dossier: Path | None = None,
+    profil: str | None = None,
 ) -> tuple[Path, Path]:
     """Reads the grid, the features and the séances of the bench at `racine`, and writes the
     coverage page and workbook into `dossier` (by default `reports/documents/<latest séance>/`,
-    or `reports/documents/grille/` before any séance). Returns (html, xlsx)."""
+    or `reports/documents/grille/` before any séance). `profil` names the vendor profile whose
+    contractual exclusions are shown « hors périmètre ». Returns (html, xlsx)."""
     racine_rapports = seance.dossier_rapports(racine)
     grille = charger_grille(racine)
+    referentiel = charger_referentiel(racine)
+    exclusions = lire_exclusions(chemin_profil(profil, racine), grille) if profil else {}
     seances = resultats_des_seances(racine_rapports, identifiants)
+    # Manual séances are all taken: a cahier's results stand until a newer cahier replaces them.
+    manuelles = resultats_des_seances(racine_rapports, manuelles=True)
     couverture = calculer_couverture(
         grille,
         lire_features(racine / "features"),
         seances,
-        priorites=charger_referentiel(racine).priorites,
+        priorites=referentiel.priorites,
         racine=racine,
+        seances_manuelles=manuelles,
+        methodes=referentiel.methodes,
+        exclusions=exclusions,
     )
     if dossier is None:
         dossier = racine_rapports / "documents" / (couverture.derniere_seance or "grille")

@@ -35,6 +35,7 @@ from recette.delais import moment_en_francais
 from recette.erreurs import DocumentImpossible, ProfilInvalide, SeanceInvalide
 from recette.grille import charger_grille, charger_referentiel
 from recette.grille.couverture import (
+    A_VERIFIER,
     ECHOUE,
     INCOMPLET,
     NON_EXECUTE,
@@ -44,6 +45,7 @@ from recette.grille.couverture import (
 )
 from recette.grille.features import lire_features
 from recette.grille.modele import Grille
+from recette.grille.perimetre import lire_exclusions
 from recette.preuves import MANIFESTE, empreinte_manifeste, lire_manifeste
 from recette.resultats import Resultat, compter, lire_resultats
 from recette.verdicts import (
@@ -65,6 +67,8 @@ _RESULTAT_DU_STATUT = {
     ECHOUE: ResultatVerdict.ECHOUE,
     INCOMPLET: ResultatVerdict.NON_EXECUTE,
     NON_EXECUTE: ResultatVerdict.NON_EXECUTE,
+    # Verified by a bench check (load, VSR, reprise…) that has not recorded its result yet.
+    A_VERIFIER: ResultatVerdict.NON_EXECUTE,
 }
 
 
@@ -132,9 +136,9 @@ class FaitsDocument:
     manifeste_sha256: str
     fichiers_preuves: int  # files listed by the manifest
     contrat: Contrat = field(repr=False)
-    # Requirements of the phase the profile puts out of this recette's scope, with the reason.
+    # Requirements of the phase out of the contract's scope (profile's exclusions or the grid's
+    # « hors-perimetre » method): (id, libellé, reason each).
     hors_perimetre: tuple[tuple[str, str, str], ...] = ()
-    motif_hors_perimetre: str = ""
     # The response-time check run with this séance (documents/<séance>/performances/), if any.
     performances: object | None = None
 
@@ -200,7 +204,7 @@ def rassembler_faits(
 
     referentiel = charger_referentiel(racine)
     grille = _perimetre(charger_grille(racine), phase)
-    grille, hors_perimetre, motif = _perimetre_du_profil(racine, donnees, grille)
+    grille, hors_perimetre = _perimetre_du_profil(racine, donnees, grille)
     fiches = _fiches_de_la_phase(racine, seance_id, phase, debut, contrat)
     ouvertes: dict[str, list[str]] = {}
     for f in fiches:
@@ -214,6 +218,7 @@ def rassembler_faits(
         ouvertes,
         priorites=referentiel.priorites,
         racine=racine,
+        methodes=referentiel.methodes,
     )
     exigences = tuple(_resultat_exigence(ligne) for ligne in couverture.lignes)
     verdict = proposer_verdict(
@@ -264,7 +269,6 @@ def rassembler_faits(
         fichiers_preuves=len(lire_manifeste(dossier)),
         contrat=contrat,
         hors_perimetre=hors_perimetre,
-        motif_hors_perimetre=motif,
         performances=_performances(racine_rapports / "documents" / seance_id),
     )
 
@@ -339,31 +343,23 @@ def _performances(dossier_documents: Path):
 
 def _perimetre_du_profil(
     racine: Path, donnees: dict, grille: Grille
-) -> tuple[Grille, tuple[tuple[str, str, str], ...], str]:
-    """The profile may narrow the scope to the requirements its campaign's scenarios cite
-    (`perimetre: {mode: scenarios, motif: …}`): the others are listed in the PV as « hors
-    périmètre », with the reason, instead of silently adjourning every séance. The default,
-    for a real vendor, is the whole grid."""
+) -> tuple[Grille, tuple[tuple[str, str, str], ...]]:
+    """The requirements the contract excludes (the profile's `perimetre.exclusions`, or the
+    grid's « hors-perimetre » method) leave the decision; the PV lists each with its reason.
+    Everything else in the grid counts, whatever verifies it."""
     try:
-        contenu = yaml.safe_load(
-            chemin_profil(str(donnees.get("profil", "")), racine).read_text(encoding="utf-8")
-        )
-    except (ProfilInvalide, OSError, yaml.YAMLError):
-        return grille, (), ""
-    perimetre = (contenu or {}).get("perimetre") or {}
-    if perimetre.get("mode", "grille") != "scenarios":
-        return grille, (), ""
-    # The browser campaign's scope: a référent's manual scenario is not played by a séance.
-    citees = {
-        e
-        for s in lire_features(racine / "features")
-        if not s.a_ecrire and "manuel" not in s.tags
-        for e in s.exigences
+        fichier = chemin_profil(str(donnees.get("profil", "")), racine)
+    except ProfilInvalide:
+        fichier = None
+    exclusions = lire_exclusions(fichier, grille) if fichier is not None else {}
+    motifs = {
+        e.id: exclusions.get(e.id) or e.motif_hors_perimetre
+        for e in grille
+        if e.id in exclusions or e.motif_hors_perimetre
     }
-    retenues = {i: e for i, e in grille.exigences.items() if i in citees}
-    exclues = tuple((e.id, e.libelle, e.domaine) for e in grille if e.id not in citees)
-    motif = str(perimetre.get("motif", "hors du périmètre de cette recette"))
-    return Grille(retenues, grille.domaines, grille.fichier, grille.avertissements), exclues, motif
+    retenues = {i: e for i, e in grille.exigences.items() if i not in motifs}
+    exclues = tuple((e.id, e.libelle, motifs[e.id]) for e in grille if e.id in motifs)
+    return Grille(retenues, grille.domaines, grille.fichier, grille.avertissements), exclues
 
 
 def _resultat_exigence(ligne) -> ResultatExigence:

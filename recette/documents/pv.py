@@ -14,6 +14,7 @@ from pathlib import Path
 from recette.documents.faits import FaitsDocument, constats
 from recette.documents.rendu import ecrire_pdf, ecrire_texte, rendre
 from recette.grille.couverture import (
+    A_VERIFIER,
     ECHOUE,
     INCOMPLET,
     NON_COUVERT,
@@ -73,7 +74,8 @@ def rendre_pv_html(faits: FaitsDocument) -> str:
         somme=lambda par_statut, statuts: sum(par_statut[s] for s in statuts),
         REUSSI=REUSSI,
         ECHOUE=ECHOUE,
-        NON_VERIFIES=(INCOMPLET, NON_EXECUTE),
+        # A bench check (load, reprise…) that has not recorded its result is not verified yet.
+        NON_VERIFIES=(INCOMPLET, NON_EXECUTE, A_VERIFIER),
         NON_COUVERTS=(NON_ECRIT, NON_COUVERT),
     )
 

@@ -24,7 +24,13 @@ from recette.erreurs import GrilleInvalide
 from recette.grille.features import MOTIF_EXIGENCE
 from recette.grille.lecture import Tableau, lire_tableau
 from recette.grille.modele import TOUTES, Exigence, Grille
-from recette.grille.referentiel import CHAMPS, Referentiel, charger_referentiel, normaliser
+from recette.grille.referentiel import (
+    CHAMPS,
+    HORS_PERIMETRE,
+    Referentiel,
+    charger_referentiel,
+    normaliser,
+)
 from recette.validation import ligne_de, lire_yaml, message_cle_inconnue
 
 FICHIER_CLIENT = "grille-client.csv"
@@ -32,6 +38,10 @@ SEPARATEUR = ";"
 SEPARATEUR_PROFESSIONS = "|"
 # In a customer's cell, professions may also be separated by commas, semicolons or new lines.
 SEPARATEURS_PROFESSIONS = r"[|,;\n]"
+# Methods too; the normalised grid writes `|`. A reason follows « hors-perimetre » after a colon
+# and runs to the end of the cell (it may hold commas), so it comes last.
+SEPARATEUR_METHODES = "|"
+SEPARATEURS_METHODES = r"[|,;\n]"
 
 # The mandatory columns, each with what a message says when its cell is empty: the fields a
 # recette cannot guess (the id is the scenarios' tag, the priority and the phase drive the PV).
@@ -236,6 +246,16 @@ def _lire_ligne(
                 f"{', '.join(referentiel.professions)} ou « {TOUTES} » (voir professions.yaml)",
             )
 
+    methodes: tuple[str, ...] = ()
+    motif = ""
+    if valeurs.get("methodes"):
+        methodes, motif, erreurs_methodes = _methodes(valeurs["methodes"], referentiel)
+        for texte in erreurs_methodes:
+            erreur("methodes", texte)
+    par_defaut = not methodes
+    if par_defaut and domaine is not None:
+        methodes = referentiel.methodes_par_domaine.get(domaine, ())
+
     if erreurs or not set(OBLIGATOIRES) <= set(colonnes):
         return None, erreurs
     return (
@@ -249,9 +269,51 @@ def _lire_ligne(
             verification=verification,
             source=valeurs.get("source", ""),
             ligne=numero,
+            methodes=methodes,
+            methodes_par_defaut=par_defaut,
+            motif_hors_perimetre=motif,
         ),
         erreurs,
     )
+
+
+def _methodes(valeur: str, referentiel: Referentiel) -> tuple[tuple[str, ...], str, list[str]]:
+    """(methods, reason of « hors-perimetre », errors) of a cell such as
+    "automatise | manuel" or "hors-perimetre: option non retenue par la MSP"."""
+    erreurs: list[str] = []
+    motif = ""
+    avant, deux_points, apres = valeur.partition(":")
+    morceaux = [m.strip() for m in re.split(SEPARATEURS_METHODES, avant) if m.strip()]
+    if deux_points:
+        # Only the last method may carry a reason: "hors-perimetre: …".
+        motif = apres.strip()
+        dernier = referentiel.methode(morceaux[-1]) if morceaux else None
+        if dernier != HORS_PERIMETRE:
+            erreurs.append(
+                f"seule la méthode « {HORS_PERIMETRE} » prend un motif après deux-points, en "
+                f"dernier dans la cellule (lu : « {valeur} »)"
+            )
+    trouvees: list[str] = []
+    for morceau in morceaux:
+        methode = referentiel.methode(morceau)
+        if methode is None:
+            erreurs.append(
+                f"méthode « {morceau} » inconnue ; méthodes possibles : "
+                f"{', '.join(referentiel.methodes)} (voir valeurs.yaml)"
+            )
+        elif methode not in trouvees:
+            trouvees.append(methode)
+    if HORS_PERIMETRE in trouvees:
+        if not motif:
+            erreurs.append(
+                f"« {HORS_PERIMETRE} » demande son motif, par exemple « {HORS_PERIMETRE}: "
+                "option non retenue par la MSP »"
+            )
+        if len(trouvees) > 1:
+            erreurs.append(
+                f"« {HORS_PERIMETRE} » exclut toute autre méthode (lu : {', '.join(trouvees)})"
+            )
+    return tuple(trouvees), motif, erreurs
 
 
 # -- whole grid ------------------------------------------------------------------------------
@@ -361,6 +423,7 @@ def ecrire_grille(grille: Grille, destination: Path, racine: Path) -> None:
                         SEPARATEUR_PROFESSIONS.join(e.professions),
                         e.verification,
                         e.source,
+                        _cellule_methodes(e),
                     ]
                 )
             flux.flush()
@@ -376,6 +439,15 @@ def ecrire_grille(grille: Grille, destination: Path, racine: Path) -> None:
     except BaseException:
         Path(temporaire).unlink(missing_ok=True)
         raise
+
+
+def _cellule_methodes(exigence: Exigence) -> str:
+    """Defaulted methods are written empty, so the grid keeps saying they were not chosen."""
+    if exigence.methodes_par_defaut:
+        return ""
+    cellule = SEPARATEUR_METHODES.join(exigence.methodes)
+    motif = exigence.motif_hors_perimetre
+    return f"{cellule}: {motif}" if motif else cellule
 
 
 def _sans_lignes(grille: Grille) -> list[Exigence]:

@@ -32,6 +32,12 @@ class Exigence:
     verification: str
     source: str
     ligne: int
+    # Verification methods (keys of valeurs.yaml `methodes`), in the grid's order; those of the
+    # domain when the grid says nothing (`methodes_par_defaut` then True, and the coverage
+    # report says so). `motif_hors_perimetre` is the reason of a « hors-perimetre » method.
+    methodes: tuple[str, ...] = ()
+    methodes_par_defaut: bool = False
+    motif_hors_perimetre: str = ""
 
     def verifiee_en(self, phase: str) -> bool:
         """True when the requirement is checked during that phase ("va" or "vsr", any case)."""

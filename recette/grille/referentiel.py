@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from recette.erreurs import GrilleInvalide
-from recette.validation import cles_inconnues, lire_yaml
+from recette.validation import Libre, cles_inconnues, ligne_de, lire_yaml
 
 CHAMPS = (
     "identifiant",
@@ -22,7 +22,10 @@ CHAMPS = (
     "professions",
     "verification",
     "source",
+    "methodes",
 )
+# The one verification method that needs a reason, written in the cell after a colon.
+HORS_PERIMETRE = "hors-perimetre"
 
 
 def dossier_grille(racine: Path) -> Path:
@@ -48,6 +51,16 @@ class Domaine:
 
 
 @dataclass(frozen=True)
+class Methode:
+    """A way of verifying a requirement (valeurs.yaml `methodes`): `commande` is the bench's
+    command that does it, empty for the scenarios (their status comes from the séances)."""
+
+    cle: str
+    libelle: str
+    commande: str
+
+
+@dataclass(frozen=True)
 class Colonne:
     champ: str
     en_tete: str
@@ -62,11 +75,14 @@ class Referentiel:
     priorites: dict[int, str]  # 1 → "obligatoire"
     verifications: tuple[str, ...]
     colonnes: dict[str, Colonne]  # in the order of CHAMPS
+    methodes: dict[str, Methode]  # in the order of valeurs.yaml
+    methodes_par_domaine: dict[str, tuple[str, ...]]  # domain slug → default methods
     _domaines: dict[str, str]
     _professions: dict[str, str]
     _toutes: frozenset[str]
     _priorites: dict[str, int]
     _verifications: dict[str, str]
+    _methodes: dict[str, str]
 
     def domaine(self, valeur: str) -> str | None:
         """The slug for a slug, a libellé, a code or an alias; None when unknown."""
@@ -98,6 +114,10 @@ class Referentiel:
 
     def verification(self, valeur: str) -> str | None:
         return self._verifications.get(normaliser(valeur))
+
+    def methode(self, valeur: str) -> str | None:
+        """The method key for a key or an accepted spelling; None when unknown."""
+        return self._methodes.get(normaliser(valeur))
 
     @property
     def libelles_domaines(self) -> dict[str, str]:
@@ -134,10 +154,16 @@ def _liste(valeur: Any) -> list[str]:
     return [str(v) for v in valeur]
 
 
+SCHEMA_DOMAINES = Libre(
+    {"libelle": None, "ordre": None, "code": None, "alias": None, "methodes": None}
+)
+
+
 def _charger_domaines(fichier: Path, erreurs: list[str]) -> tuple[dict, dict]:
     donnees = _lire_yaml(fichier)
     if not isinstance(donnees, dict) or not donnees:
         raise GrilleInvalide(f"{fichier} : attendu une section par domaine (slug: …).")
+    erreurs.extend(cles_inconnues(donnees, SCHEMA_DOMAINES, fichier))
     domaines: list[Domaine] = []
     index: dict[str, str] = {}
     for slug, section in donnees.items():
@@ -180,8 +206,74 @@ def _charger_professions(fichier: Path, erreurs: list[str]) -> tuple[tuple, dict
     return professions, index, toutes
 
 
+SCHEMA_VALEURS = {
+    "priorites": Libre({"libelle": None, "mots": None}),
+    "verifications": None,
+    "methodes": Libre({"libelle": None, "commande": None, "ecritures": None}),
+}
+
+
+def _charger_methodes(
+    fichier: Path, donnees: dict, erreurs: list[str]
+) -> tuple[dict[str, Methode], dict[str, str]]:
+    section = donnees.get("methodes")
+    if not isinstance(section, dict) or not section:
+        erreurs.append(f"{fichier.name} : attendu une section « methodes ».")
+        return {}, {}
+    methodes: dict[str, Methode] = {}
+    index: dict[str, str] = {}
+    for cle, valeur in section.items():
+        ligne = ligne_de(section, cle)
+        ou = f"{fichier.name}, ligne {ligne}" if ligne else fichier.name
+        if not isinstance(valeur, dict) or not valeur.get("libelle"):
+            erreurs.append(f"{ou} : la méthode « {cle} » doit avoir un libelle.")
+            continue
+        methodes[str(cle)] = Methode(
+            str(cle), str(valeur["libelle"]), str(valeur.get("commande") or "")
+        )
+        ecritures = [str(cle), str(valeur["libelle"]), *_liste(valeur.get("ecritures"))]
+        _indexer(index, ecritures, str(cle), fichier, erreurs)
+    if HORS_PERIMETRE not in methodes:
+        erreurs.append(f"{fichier.name} : la méthode « {HORS_PERIMETRE} » doit être déclarée.")
+    return methodes, index
+
+
+def _methodes_par_domaine(
+    fichier: Path, domaines: dict[str, Domaine], methodes: dict[str, Methode], erreurs: list[str]
+) -> dict[str, tuple[str, ...]]:
+    """Each domain's default methods, checked against the vocabulary (a domain without a list
+    would leave its requirements without any method when the grid says nothing)."""
+    donnees = _lire_yaml(fichier)
+    resultat: dict[str, tuple[str, ...]] = {}
+    for slug in domaines:
+        section = donnees.get(slug) or {}
+        liste = _liste(section.get("methodes"))
+        ligne = ligne_de(section, "methodes") or ligne_de(donnees, slug)
+        ou = f"{fichier.name}, ligne {ligne}" if ligne else fichier.name
+        if not liste:
+            erreurs.append(f"{ou} : le domaine « {slug} » n'a pas de methodes par défaut.")
+            continue
+        inconnues = [m for m in liste if m not in methodes]
+        if inconnues:
+            erreurs.append(
+                f"{ou} : méthode(s) {', '.join(inconnues)} inconnue(s) pour le domaine "
+                f"« {slug} » ; méthodes possibles : {', '.join(methodes)}."
+            )
+            continue
+        if HORS_PERIMETRE in liste:
+            erreurs.append(
+                f"{ou} : « {HORS_PERIMETRE} » ne peut pas être une méthode par défaut (il "
+                "demande un motif, propre à chaque exigence)."
+            )
+            continue
+        resultat[slug] = tuple(liste)
+    return resultat
+
+
 def _charger_valeurs(fichier: Path, erreurs: list[str]) -> tuple[dict, dict, tuple, dict]:
     donnees = _lire_yaml(fichier)
+    if isinstance(donnees, dict):
+        erreurs.extend(cles_inconnues(donnees, SCHEMA_VALEURS, fichier))
     if not isinstance(donnees, dict) or not isinstance(donnees.get("priorites"), dict):
         raise GrilleInvalide(
             f"{fichier} : attendu les sections « priorites » et « verifications »."
@@ -239,6 +331,12 @@ def charger_referentiel(racine: Path) -> Referentiel:
         dossier / "valeurs.yaml", erreurs
     )
     colonnes = _charger_colonnes(dossier / "colonnes.yaml", erreurs)
+    methodes, index_methodes = _charger_methodes(
+        dossier / "valeurs.yaml", _lire_yaml(dossier / "valeurs.yaml"), erreurs
+    )
+    methodes_par_domaine = _methodes_par_domaine(
+        dossier / "domaines.yaml", domaines, methodes, erreurs
+    )
     if erreurs:
         raise GrilleInvalide([f"{dossier} : " + e for e in erreurs])
     return Referentiel(
@@ -248,9 +346,12 @@ def charger_referentiel(racine: Path) -> Referentiel:
         priorites=priorites,
         verifications=verifications,
         colonnes=colonnes,
+        methodes=methodes,
+        methodes_par_domaine=methodes_par_domaine,
         _domaines=index_domaines,
         _professions=index_professions,
         _toutes=toutes,
         _priorites=index_priorites,
         _verifications=index_verifications,
+        _methodes=index_methodes,
     )

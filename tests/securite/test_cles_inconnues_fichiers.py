@@ -83,11 +83,11 @@ def test_le_profil_d_origine_est_accepte():
             "mes_taches",
         ),
         (
-            "  mode: scenarios",
-            "  mode: scenarios\n  modee: grille",
-            "  modee:",
-            "perimetre.modee",
-            "mode",
+            "  exclusions:",
+            "  exclusion:\n    EXG-FAC-01: x\n  exclusions:",
+            "  exclusion:",
+            "perimetre.exclusion",
+            "exclusions",
         ),
         (
             "    compte: administrateur fonctionnel",
