@@ -1,6 +1,8 @@
 """The life of an anomaly through séances, the register and the PV, on the demo solution:
-created once, recurring as occurrences, proposed « vérifiée » once the defect is gone, and the
-verdict moving from ajournement to prononcé once it is closed."""
+created once, recurring as occurrences, proposed « vérifiée » once the defect is gone, and once
+it is closed the verdict no longer rests on it. The demo's PV weighs the whole grid (less its
+contractual exclusions): with the cahier unfilled and no bench check recorded, what remains is
+honestly « not verified », never an anomaly that was closed."""
 
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ def recette(args, env):
     return execution
 
 
-def test_de_l_ajournement_au_prononce(tmp_path, secrets_demo):
+def test_de_l_ajournement_a_la_cloture(tmp_path, secrets_demo):
     env = {**secrets_demo, "RECETTE_RAPPORTS": str(tmp_path)}
     seance = ["lancer", "--profil", "demo-a", "--sans-video"]
     with demonstration.demarrer("a", ("synthese-incomplete",), environnement=secrets_demo) as demo:
@@ -81,4 +83,35 @@ def test_de_l_ajournement_au_prononce(tmp_path, secrets_demo):
             assert fait.returncode == 0, fait.stdout + fait.stderr
     final = recette(["pv", id_corrigee], env)
     assert final.returncode == 0, final.stdout + final.stderr
-    assert "Décision proposée : prononcé" in final.stdout, final.stdout
+    motifs = motifs_du_verdict(id_corrigee, env)
+    # The closed anomalies and the requirement their scenarios verified are out of the reasons…
+    assert not [m for m in motifs if "ANO-" in m], motifs
+    assert not [m for m in motifs if "EXG-DP-04" in m], motifs
+    # …and what is left is what nobody has verified yet (the référents' cahier, bench checks).
+    restes = [m for m in motifs if not m.startswith("Le prestataire")]
+    assert restes and all("n'a pas été vérifiée" in m for m in restes), motifs
+
+
+def motifs_du_verdict(seance: str, env) -> list[str]:
+    """The proposed verdict's reasons, read by the bench's own document facts."""
+    import json
+
+    propre = {k: v for k, v in os.environ.items() if not k.startswith("RECETTE_")}
+    code = (
+        "import json, sys; from pathlib import Path; "
+        "from recette.documents.faits import rassembler_faits; "
+        "f = rassembler_faits(Path(sys.argv[1]), sys.argv[2]); "
+        "print(json.dumps([f.verdict.decision.value, list(f.verdict.motifs)]))"
+    )
+    sortie = subprocess.run(
+        [sys.executable, "-c", code, str(RACINE), seance],
+        cwd=RACINE,
+        env={**propre, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert sortie.returncode == 0, sortie.stderr
+    decision, motifs = json.loads(sortie.stdout.strip().splitlines()[-1])
+    assert decision == "ajournement"
+    return motifs
