@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import re
+import socket
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -280,39 +281,50 @@ def ouvreur(politique: Politique, *gestionnaires: urllib.request.BaseHandler):
 
 
 ORIGINE_NAVIGATEUR = "requête du navigateur"
+_ECHECS_MANDATAIRE = ("ERR_PROXY_CONNECTION_FAILED", "ERR_TUNNEL_CONNECTION_FAILED")
+
+
+def _regle_chromium(hote: str) -> str:
+    return f"[{hote}]" if ":" in hote else hote
 
 
 def contexte_garde(navigateur: Any, politique: Politique, **options: Any) -> tuple[Any, list]:
-    """A Playwright browser context whose every request (documents, resources, redirects,
-    fetch, WebSocket) to a host the policy does not allow is blocked; returns the context and the
-    list, filled as it happens, of the French refusals. Service workers are blocked: their
-    requests would escape the routing."""
-    contexte = navigateur.new_context(service_workers="block", **options)
+    """A Playwright browser context that reaches only the policy's hosts; returns the context and
+    the list, filled as it happens, of the French refusals.
+
+    Chromium itself decides, on the URL it is about to connect to: the policy's hosts bypass a
+    proxy that refuses every connection (a loopback port bound and never listening), so every
+    other request (documents, resources, redirects, fetch, WebSocket, service workers) fails
+    before leaving the machine, DNS included. Nothing is intercepted on the allowed path: the
+    browser's timings stay the browser's own."""
+    mort = socket.socket()
+    mort.bind(("127.0.0.1", 0))  # never listens: a connection to it is refused at once
+    mandataire = {
+        "server": f"http://127.0.0.1:{mort.getsockname()[1]}",
+        # Chromium sends loopback hosts direct unless told otherwise: only the policy's are.
+        "bypass": ",".join(["<-loopback>", *(_regle_chromium(h) for h in politique.hotes)]),
+    }
+    contexte = navigateur.new_context(proxy=mandataire, **options)
     refusees: list[str] = []
 
-    def refuser(url: str, schemas: tuple[str, ...] = SCHEMAS) -> bool:
-        if url.startswith(("data:", "blob:", "about:")):
-            return False  # made in the page itself: nothing leaves the machine
+    def noter(url: str, schemas: tuple[str, ...] = SCHEMAS) -> None:
         try:
             verifier_adresse(url, politique, ORIGINE_NAVIGATEUR, schemas)
         except AdresseRefusee as exc:
             if exc.message not in refusees:
                 refusees.append(exc.message)
-            return True
-        return False
 
-    def router(route) -> None:
-        if refuser(route.request.url):
-            route.abort("blockedbyclient")
-        else:
-            route.fallback()
+    def echec(requete) -> None:
+        if any(code in (requete.failure or "") for code in _ECHECS_MANDATAIRE):
+            noter(requete.url)
 
-    def router_websocket(websocket) -> None:
-        if refuser(websocket.url, ("ws", "wss")):
-            websocket.close()
-        else:
-            websocket.connect_to_server()
+    def surveiller(page) -> None:
+        page.on(
+            "websocket",
+            lambda ws: ws.on("socketerror", lambda _: noter(ws.url, ("ws", "wss"))),
+        )
 
-    contexte.route("**/*", router)
-    contexte.route_web_socket(re.compile(".*"), router_websocket)
+    contexte.on("requestfailed", echec)
+    contexte.on("page", surveiller)
+    contexte.on("close", lambda _: mort.close())
     return contexte, refusees

@@ -148,22 +148,6 @@ def config_donnees(profil: Profil) -> ConfigDonnees:
     )
 
 
-class _SansRedirectionVersAilleurs(urllib.request.HTTPRedirectHandler):
-    """Follows redirects only on the same scheme, host and port as the target."""
-
-    def __init__(self, origine: tuple[str, str]):
-        self.origine = origine
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        cible = urllib.parse.urlsplit(newurl)
-        if (cible.scheme, cible.netloc) != self.origine:
-            raise EchangeImpossible(
-                f"La solution redirige vers une autre adresse ({cible.scheme}://{cible.netloc}) : "
-                "échange interrompu."
-            )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
 def _multipart(fichiers: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
     """(body, content type) of a multipart/form-data form holding only files."""
     frontiere = f"recette-{uuid.uuid4().hex}"
@@ -190,12 +174,9 @@ class ClientEchanges:
         self.config = config
         self.racine = racine
         self.base = profil.cible if profil.cible.endswith("/") else profil.cible + "/"
-        decoupe = urllib.parse.urlsplit(self.base)
         # Every request and redirect checked against the profile's hosts (recette.reseau).
         self._ouvreur = ouvreur(
-            profil.politique,
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-            _SansRedirectionVersAilleurs((decoupe.scheme, decoupe.netloc)),
+            profil.politique, urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
         self.connecte = False
 

@@ -413,6 +413,9 @@ def defaut_reponse(requete: Requete, reponse: Any, page_connexion: str) -> str |
     """Why an answer is a failure (French), or None when it is what the user expects."""
     if reponse is None:
         return "pas de réponse"
+    erreur = getattr(reponse, "error", None)  # Locust's answer to a request that failed
+    if erreur is not None and not reponse.status_code:
+        return f"pas de réponse ({erreur})"
     if reponse.status_code >= 400:
         return f"réponse HTTP {reponse.status_code}"
     chemin_final = urlsplit(reponse.url).path.rstrip("/")

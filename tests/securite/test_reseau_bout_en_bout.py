@@ -335,10 +335,9 @@ def test_le_navigateur_ne_joint_que_les_hotes_du_profil(ecouteur, redirection, t
         try:
             # The negative check: an unguarded context does reach the other host.
             libre = navigateur.new_context()
-            libre.new_page().goto(f"http://{ailleurs}/", wait_until="load")
+            libre.new_page().goto(f"http://{ailleurs}/libre", wait_until="load")
             libre.close()
-            assert len(ecouteur.recu) == 1
-            ecouteur.recu.clear()
+            assert ecouteur.recu
 
             cap = Capture.ouvrir(navigateur, tmp_path / "preuves", politique=politique, video=False)
             with pytest.raises(ErreurPlaywright):
@@ -350,7 +349,8 @@ def test_le_navigateur_ne_joint_que_les_hotes_du_profil(ecouteur, redirection, t
             gardes = cap.fermer(echec=False)
         finally:
             navigateur.close()
-    assert ecouteur.recu == []
+    # Only the unguarded page (and its favicon, whose Referer names it) ever got there.
+    assert all(b"/libre" in recu for recu in ecouteur.recu), ecouteur.recu
     bloquees = tmp_path / "preuves" / "requetes-bloquees.txt"
     assert bloquees in gardes
     texte = bloquees.read_text(encoding="utf-8")
@@ -358,3 +358,39 @@ def test_le_navigateur_ne_joint_que_les_hotes_du_profil(ecouteur, redirection, t
     for chemin in ("/accueil", "/direct", "/image.png", "/fetch", "/ws"):
         assert f"{ailleurs}{chemin}" in texte, texte
     assert "« 127.0.0.2 » n'est pas autorisé" in texte and "hotes_autorises" in texte
+
+
+def test_locust_ne_suit_pas_une_redirection(ecouteur, redirection, secrets_uniques, tmp_path):
+    """The load itself, past the pre-checks: each simulated user's requests are checked when
+    sent; a redirect to another host is a failed request with the French reason."""
+    from recette.performances.charge import TirDeCharge
+    from recette.performances.plan import lire_plan
+
+    profil = charger_profil("demo-a", RACINE).avec_cible(redirection)
+    plan = lire_plan(profil, RACINE)
+    anciens = {k: os.environ.get(k) for k in secrets_uniques}
+    os.environ.update(secrets_uniques)
+    try:
+        tir = TirDeCharge(
+            plan, profil, RACINE, redirection, tmp_path / "tir", utilisateurs=2, duree_s=3
+        )
+        try:
+            tir.demarrer()
+            resultat = tir.attendre()
+        finally:
+            tir.arreter()
+    finally:
+        for cle, valeur in anciens.items():
+            if valeur is None:
+                os.environ.pop(cle, None)
+            else:
+                os.environ[cle] = valeur
+    assert ecouteur.recu == []
+    lignes = [
+        json.loads(ligne)
+        for fichier in (tmp_path / "tir" / "mesures-charge").glob("*.jsonl")
+        for ligne in fichier.read_text(encoding="utf-8").splitlines()
+    ]
+    assert lignes and all(not ligne["succes"] for ligne in lignes)
+    assert all("« 127.0.0.2 » n'est pas autorisé" in ligne["erreur"] for ligne in lignes), lignes
+    assert {m.operation for m in resultat.mesures} == {plan.connexion.nom}
