@@ -356,8 +356,23 @@ def demo(
                 f"Recette VA — {seance.id}",
             )
         _documents(seance.id, paquets=True)
+        # What the browser cannot check is left to the référents, with the cahier to fill in:
+        # the bench never invents a manual result.
+        from recette.cahier import produire_cahier
+
+        cahier = produire_cahier(
+            RACINE,
+            _dossier_documents(seance.id) / "cahier",
+            profil.libelle,
+            "va",
+            seances.maintenant(),
+        )
     except RecetteErreur as exc:
         _echouer(exc)
+    console.print(
+        f"Reste pour les référents : {echapper(len(cahier.scenarios))} scénario(s) manuel(s) "
+        "du cahier de recette, à exécuter à la main puis à importer (recette cahier importer)."
+    )
     console.print("\n[bold]Où regarder :[/]")
     console.print(f"  • PV de VA proposé : {echapper(_dossier_documents(seance.id) / 'pv-va.pdf')}")
     console.print(f"  • Rapport Allure (ouvrir dans un navigateur) : {echapper(page)}")
@@ -365,6 +380,8 @@ def demo(
     if charge is not None:
         page_charge = charge.fichiers.get("performances.html")
         console.print(f"  • Rapport des temps de réponse sous charge : {echapper(page_charge)}")
+    console.print(f"  • Cahier de recette à imprimer : {echapper(cahier.pdf)}")
+    console.print(f"  • Cahier de recette à remplir : {echapper(cahier.classeur)}")
     console.print(f"  • Vérifier l'intégrité : recette verifier {echapper(seance.id)}")
     raise typer.Exit(_code_de_sortie(seance))
 
