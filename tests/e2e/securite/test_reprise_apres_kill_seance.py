@@ -98,7 +98,7 @@ def test_kill_9_puis_seance_suivante_reconstruit_compteurs_et_cible(
     assert donnees["cible"] == serveur.url
     assert donnees["profil"] == "demo-a"
     assert donnees["phase"] == "va"
-    assert donnees["selection"]["tags"] == "not lecture-seule"
+    assert donnees["selection"]["tags"] == "(not lecture-seule)"  # as the CLI composes it
     assert donnees["selection"]["scenarios"] > len(lisibles) > 0
     assert donnees["navigateur"].get("nom") == "Chromium"
 
