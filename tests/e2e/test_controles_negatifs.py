@@ -23,6 +23,7 @@ RACINE = Path(__file__).resolve().parents[2]
 CACHE = "Un patient opposé au partage n'apparaît pas aux autres professionnels"
 # Allure prefixes the exception's type; the message itself starts with the words the user reads.
 CONTROLE_IMPOSSIBLE = re.compile(r"^(?:[\w.]+\.)?ControleImpossible: Contrôle impossible : ")
+SECRETAIRE_SANS_SYNTHESE = "La secrétaire médicale n'a pas accès à la synthèse médicale"
 MEDECIN_PAR_MOT_DE_PASSE = "Un médecin connecté par mot de passe n'accède pas aux données médicales"
 
 
@@ -143,20 +144,34 @@ def adresse_refusee_a_tous(tmp_path: Path, edition: str) -> Path:
 
 
 def test_refus_sans_temoin_controle_impossible(tmp_path, serveurs, secrets_demo, edition):
-    """A doctor logged in by password is refused the summary (CPS required). With a wrong
-    address he is refused too, for another reason: the same address opened by the médecin
-    traitant with his card must show the summary, or the refusal proves nothing."""
+    """The secretary and the administrator, who have no link to the summary, try its address;
+    a wrong address is refused to them, for another reason than their rights. The same address
+    opened by a doctor with his card must show the summary, or the refusal proves nothing: both
+    « aucun » rows fail « Contrôle impossible »; the doctor's and nurse's rows (by the link)
+    still pass."""
     profil = adresse_refusee_a_tous(tmp_path, edition)
-    resultats = lancer(tmp_path, secrets_demo, profil, serveurs["sain"].url, "EXG-SEC-02")
-    refus = resultats[MEDECIN_PAR_MOT_DE_PASSE]
-    assert refus["statut"] == "failed", refus
-    assert CONTROLE_IMPOSSIBLE.match(refus["message"]), refus
-    assert "Dr Paul Durand" in refus["message"], refus
+    resultats = lancer(tmp_path, secrets_demo, profil, serveurs["sain"].url, "EXG-HAB-01")
+    echecs = {nom: r for nom, r in resultats.items() if r["statut"] != "passed"}
+    assert len(resultats) >= 17
+    synthese = [nom for nom in resultats if "synthèse médicale" in nom]
+    assert len(synthese) == 4, sorted(resultats)
+    refuses = sorted(nom for nom in synthese if "secrétaire" in nom or "administrateur" in nom)
+    assert sorted(echecs) == refuses, sorted(echecs)
+    for nom in refuses:
+        assert CONTROLE_IMPOSSIBLE.match(echecs[nom]["message"]), echecs[nom]
+        assert "Dr Paul Durand" in echecs[nom]["message"], echecs[nom]
 
 
 def test_refus_avec_temoin_passe(tmp_path, serveurs, secrets_demo, edition):
+    """The real refusals of the summary (secretary; doctor logged in by password) pass with
+    their control: the médecin traitant's card opens the same summary."""
     resultats = lancer(
-        tmp_path, secrets_demo, f"demo-{edition}", serveurs["sain"].url, "EXG-SEC-02"
+        tmp_path, secrets_demo, f"demo-{edition}", serveurs["sain"].url, "EXG-SEC-03"
+    )
+    assert resultats[SECRETAIRE_SANS_SYNTHESE]["statut"] == "passed", resultats
+    (tmp_path / "mdp").mkdir()
+    resultats = lancer(
+        tmp_path / "mdp", secrets_demo, f"demo-{edition}", serveurs["sain"].url, "EXG-SEC-02"
     )
     assert resultats[MEDECIN_PAR_MOT_DE_PASSE]["statut"] == "passed", resultats
 
