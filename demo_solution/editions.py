@@ -18,6 +18,8 @@ DEFAUTS = (
     "audit-absent",
     "import-doublons",
     "recherche-lente",
+    "panne",
+    "lenteur",
 )
 
 # Words that an upgrade does not change: security messages, statuses, roles, permissions.

@@ -55,6 +55,7 @@ def schema_profil() -> dict:
     and `charge` sections are declared by the modules that read them."""
     from recette.adaptateur.echanges import SCHEMA_DONNEES
     from recette.performances.plan import SCHEMA_CHARGE
+    from recette.vsr.sonde import SCHEMA_SONDE
 
     compte = {
         "nom": QUELCONQUE,
@@ -78,6 +79,7 @@ def schema_profil() -> dict:
         ),
         "donnees": SCHEMA_DONNEES,
         "charge": SCHEMA_CHARGE,
+        "sonde": SCHEMA_SONDE,
         "perimetre": {"mode": QUELCONQUE, "motif": QUELCONQUE},
     }
 
