@@ -298,13 +298,17 @@ class Sonde:
                 raise EchecEtape(f"la solution répond {reponse.status}")
             solution.se_connecter(self._compte.nom, self._mode)
 
+        def liste() -> None:
+            if not solution.lister_patients():
+                raise EchecEtape("la liste des patients est vide ou absente")
+
         def recherche() -> None:
             if patient not in solution.rechercher_patient(patient):
                 raise EchecEtape(f"« {patient} » absent des résultats de la recherche")
 
         actions = (
             ouverture,
-            solution.lister_patients,
+            liste,
             recherche,
             lambda: solution.ouvrir_dossier(patient),
         )
@@ -393,6 +397,7 @@ class Sonde:
         with sync_playwright() as playwright:
             navigateur = contexte = page = None
             try:
+                self.depot.battement(datetime.now(UTC))  # up from now, before the first sample
                 prochain = time.monotonic()
                 while not termine():
                     if navigateur is None or not navigateur.is_connected():
