@@ -19,6 +19,7 @@ from email import message_from_bytes
 from email.header import decode_header, make_header
 from pathlib import Path
 
+import psutil
 import pytest
 import yaml
 from aiosmtpd.controller import Controller
@@ -391,16 +392,29 @@ def test_production_lecture_seule_sans_capture_arret_propre_et_reprise(
             text=True,
         )
         lignes: list[str] = []
-        deux_cycles = threading.Event()
+        deux_cycles, relance = threading.Event(), threading.Event()
 
         def lire_sortie():
             for ligne in processus.stdout:
                 lignes.append(ligne)
                 if sum("UTC :" in x for x in lignes) >= 2:
                     deux_cycles.set()
+                vus = [i for i, x in enumerate(lignes) if "relance" in x]
+                if vus and any("UTC :" in x for x in lignes[vus[0] :]):
+                    relance.set()
 
         threading.Thread(target=lire_sortie, daemon=True).start()
         assert deux_cycles.wait(180), "".join(lignes) + processus.stderr.read()
+        # The probe's browser crashes (killed here, by id: this test started it): relaunched.
+        navigateurs = [
+            p
+            for p in psutil.Process(processus.pid).children(recursive=True)
+            if "chrom" in p.name().lower()
+        ]
+        assert navigateurs
+        for navigateur in navigateurs:
+            navigateur.kill()
+        assert relance.wait(120), "".join(lignes)
         processus.send_signal(signal.SIGTERM)
         assert processus.wait(60) == 0
         time.sleep(0.2)

@@ -386,6 +386,7 @@ class Sonde:
         return f"{heure} UTC : indisponible, trop lent ({'; '.join(lentes)})".replace(".", ",")
 
     def executer(self, duree: timedelta | None = None) -> None:
+        from playwright.sync_api import Error as ErreurPlaywright
         from playwright.sync_api import sync_playwright
 
         intervalle = self.config.cadence.intervalle.total_seconds()
@@ -400,7 +401,7 @@ class Sonde:
                 self.depot.battement(datetime.now(UTC))  # up from now, before the first sample
                 prochain = time.monotonic()
                 while not termine():
-                    if navigateur is None or not navigateur.is_connected():
+                    if navigateur is None or not navigateur.is_connected() or page.is_closed():
                         if navigateur is not None:
                             self.relances += 1
                             self.journal("Le navigateur s'est arrêté : relance.")
@@ -409,8 +410,18 @@ class Sonde:
                             except Exception:  # already gone
                                 pass
                         navigateur, contexte, page = self._ouvrir(playwright)
-                    echantillon = self.transaction(contexte, page)
-                    if echantillon is not None:
+                    try:
+                        echantillon = self.transaction(contexte, page)
+                    except ErreurPlaywright:  # outside a step: the browser itself went away
+                        echantillon = None
+                    if not navigateur.is_connected() or page.is_closed():
+                        # The probe's own browser died: that says nothing about the solution.
+                        self.journal(
+                            "Le navigateur de la sonde s'est arrêté pendant la transaction : "
+                            "échantillon non compté."
+                        )
+                        echantillon = None
+                    elif echantillon is not None:
                         self.depot.ajouter(echantillon)
                         disponible = self.disponible(echantillon)
                         self.cycles += 1
@@ -418,7 +429,7 @@ class Sonde:
                         self.alerteur.observer(
                             Observation(self.poste, echantillon.instant, disponible)
                         )
-                    else:
+                    elif self.arret.is_set():
                         self.journal("Arrêt demandé : la transaction en cours n'est pas comptée.")
                     self.depot.battement(datetime.now(UTC))
                     prochain = max(prochain + intervalle, time.monotonic())
