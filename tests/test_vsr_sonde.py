@@ -339,9 +339,9 @@ def test_une_lenteur_rend_les_echantillons_indisponibles(tmp_path, relais, secre
     boite, port = relais
     profil = profil_de_test(tmp_path, port)
     rapports = tmp_path / "rapports"
-    environnement = {**secrets_uniques, "RECETTE_DEMO_LENTEUR": "2.1"}
+    environnement = {**secrets_uniques, "RECETTE_DEMO_LENTEUR": "1.2"}
     with demarrer("a", ("lenteur",), environnement=environnement) as demo:
-        execution = sonde(profil, demo.url, rapports, secrets_uniques, "--duree", "30s")
+        execution = sonde(profil, demo.url, rapports, secrets_uniques, "--duree", "35s")
     assert execution.returncode == 0, execution.stdout + execution.stderr
     echantillons = lire(rapports / "vsr" / "demo-a" / "accueil-1").echantillons
     assert len(echantillons) >= 2
