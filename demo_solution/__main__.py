@@ -4,7 +4,13 @@
 import argparse
 import sys
 
-from .application import ParametreInvalide, lire_defauts, lire_edition
+from .application import (
+    ParametreInvalide,
+    lire_defauts,
+    lire_edition,
+    parametres_lenteur,
+    parametres_panne,
+)
 from .editions import DEFAUTS, EDITIONS
 from .serveur import serve
 
@@ -49,6 +55,11 @@ def main(argv=None) -> int:
     try:
         edition = lire_edition(arguments.edition)
         defauts = lire_defauts(arguments.defauts)
+        # Read now so that a bad value is a message, not a traceback from the server.
+        if "panne" in defauts:
+            parametres_panne()
+        if "lenteur" in defauts:
+            parametres_lenteur()
     except ParametreInvalide as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2

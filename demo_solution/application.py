@@ -3,11 +3,13 @@
 import os
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jinja2
 from flask import (
     Flask,
+    Response,
     current_app,
     flash,
     g,
@@ -130,6 +132,68 @@ def lire_defauts(defauts) -> tuple[str, ...]:
     return noms
 
 
+def parametres_panne(environ=os.environ) -> tuple[float, float]:
+    """The ``panne`` defect's window, in seconds after the start: RECETTE_DEMO_PANNE="a-b"."""
+    texte = (environ.get("RECETTE_DEMO_PANNE") or "60-120").strip()
+    try:
+        debut, fin = (float(x) for x in texte.split("-"))
+    except ValueError:
+        debut = fin = -1.0
+    if not 0 <= debut < fin:
+        raise ParametreInvalide(
+            f"RECETTE_DEMO_PANNE : « {texte} » n'est pas une fenêtre « début-fin » en secondes "
+            "après le démarrage (par exemple 60-120)."
+        )
+    return debut, fin
+
+
+def parametres_lenteur(environ=os.environ) -> float:
+    """The ``lenteur`` defect's delay per page, in seconds: RECETTE_DEMO_LENTEUR."""
+    texte = (environ.get("RECETTE_DEMO_LENTEUR") or "3").strip()
+    try:
+        secondes = float(texte)
+    except ValueError:
+        secondes = -1.0
+    if not 0 < secondes <= 60:
+        raise ParametreInvalide(
+            f"RECETTE_DEMO_LENTEUR : « {texte} » n'est pas un nombre de secondes (0 à 60)."
+        )
+    return secondes
+
+
+def simuler_panne_et_lenteur(app: Flask, defauts: tuple[str, ...]) -> None:
+    """The ``panne`` and ``lenteur`` defects as one before_request hook. The outage window is
+    announced on stdout in UTC so that a test knows the real start and end it must find."""
+    if "panne" not in defauts and "lenteur" not in defauts:
+        return
+    depart = time.monotonic()
+    fenetre = parametres_panne() if "panne" in defauts else None
+    lenteur = parametres_lenteur() if "lenteur" in defauts else 0.0
+    if fenetre is not None:
+        maintenant = datetime.now(UTC)
+        debut, fin = (maintenant + timedelta(seconds=s) for s in fenetre)
+        print(
+            f"Panne simulée : du {debut.isoformat()} au {fin.isoformat()} (UTC), "
+            "toute requête reçoit 503.",
+            flush=True,
+        )
+
+    def avant_requete():
+        ecoule = time.monotonic() - depart
+        if fenetre is not None and fenetre[0] <= ecoule < fenetre[1]:
+            return Response(
+                "Service indisponible (panne simulée).",
+                status=503,
+                mimetype="text/plain",
+                headers={"Retry-After": "10"},
+            )
+        if lenteur and request.endpoint != "static":
+            time.sleep(lenteur)
+        return None
+
+    app.before_request(avant_requete)
+
+
 def lire_edition(edition: str) -> str:
     edition = (edition or "").strip().lower()
     if edition not in EDITIONS:
@@ -193,6 +257,8 @@ def create_app(
     app.add_url_rule("/", "racine", lambda: redirect(url_for("accueil")))
     app.add_url_rule("/version", "version", version)
 
+    # First of the hooks: a simulated outage answers before any login or database work.
+    simuler_panne_et_lenteur(app, defauts)
     app.before_request(identifier)
     if presentation.jeton_formulaires:
         # After identifier, so that the refusal page still shows who is logged in.

@@ -24,6 +24,8 @@ DEFAUTS = (
     "import-doublons",
     "recherche-lente",
     "fuite-consentement",
+    "panne",
+    "lenteur",
 )
 
 # Words that an upgrade does not change: security messages, statuses, roles, permissions.

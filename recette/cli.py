@@ -1023,5 +1023,82 @@ def cahier_importer(
     raise typer.Exit(CODE_ECHECS if "échoué" in bilan.scenarios.values() else 0)
 
 
+# --- recette sonde (VSR probe) ----------------------------------------------------------------
+
+
+def _duree_sonde(texte: str | None):
+    """« 90s », « 10m », « 2h » or plain seconds; None runs until SIGTERM / Ctrl-C."""
+    import re
+    from datetime import timedelta
+
+    if texte is None:
+        return None
+    trouve = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*([smh]?)\s*", texte)
+    if not trouve or float(trouve.group(1).replace(",", ".")) <= 0:
+        erreurs.print(
+            f"[bold red]Erreur :[/] durée « {echapper(texte)} » illisible (--duree) : par "
+            "exemple 90s, 10m ou 2h."
+        )
+        raise typer.Exit(CODE_REFUS)
+    facteur = {"": 1, "s": 1, "m": 60, "h": 3600}[trouve.group(2)]
+    return timedelta(seconds=float(trouve.group(1).replace(",", ".")) * facteur)
+
+
+@app.command()
+def sonde(
+    profil: Annotated[str, typer.Option(help="Profil fournisseur (fixtures/profils/NOM.yaml).")],
+    poste: Annotated[str, typer.Option(help="Nom du poste client (accueil-1, cabinet-2…).")],
+    cible: Annotated[
+        str | None, typer.Option(help="Adresse de la solution (remplace celle du profil).")
+    ] = None,
+    duree: Annotated[
+        str | None, typer.Option(help="Arrêt de lui-même après cette durée (90s, 10m, 2h).")
+    ] = None,
+):
+    """Sonde de VSR : transaction de contrôle à intervalle régulier depuis ce poste, alertes."""
+    import signal
+    import threading
+
+    from recette.adaptateur.profil import charger_profil
+    from recette.contrat import charger_contrat
+    from recette.vsr.depot import DepotFichiers, dossier_du_poste
+    from recette.vsr.sonde import Sonde, configuration_sonde
+
+    limite = _duree_sonde(duree)
+    arret = threading.Event()
+    try:
+        solution = charger_profil(profil, RACINE).avec_cible(cible)
+        config = configuration_sonde(solution)
+        dossier = dossier_du_poste(_rapports(), solution.nom, poste)
+        probe = Sonde(
+            profil=solution,
+            config=config,
+            contrat=charger_contrat(RACINE / "fixtures"),
+            poste=poste,
+            depot=DepotFichiers(dossier),
+            racine=RACINE,
+            journal=lambda texte: console.print(echapper(texte)),
+            arret=arret,
+        )
+    except RecetteErreur as exc:
+        _echouer(exc)
+
+    def arreter(_signum, _frame) -> None:
+        arret.set()
+
+    signal.signal(signal.SIGTERM, arreter)
+    signal.signal(signal.SIGINT, arreter)
+    console.print(
+        f"Sonde du poste « {echapper(poste)} » sur {echapper(solution.libelle)} "
+        f"({echapper(solution.cible)}), un cycle toutes les "
+        f"{echapper(f'{config.cadence.intervalle.total_seconds():g}')} s ; échantillons : "
+        f"{echapper(dossier)}"
+    )
+    try:
+        probe.executer(limite)
+    except RecetteErreur as exc:
+        _echouer(exc)
+
+
 if __name__ == "__main__":
     app()

@@ -61,6 +61,7 @@ def schema_profil() -> dict:
     and `charge` sections are declared by the modules that read them."""
     from recette.adaptateur.echanges import SCHEMA_DONNEES
     from recette.performances.plan import SCHEMA_CHARGE
+    from recette.vsr.sonde import SCHEMA_SONDE
 
     compte = {
         "nom": QUELCONQUE,
@@ -84,6 +85,7 @@ def schema_profil() -> dict:
         ),
         "donnees": SCHEMA_DONNEES,
         "charge": SCHEMA_CHARGE,
+        "sonde": SCHEMA_SONDE,
         # What the vendor's solution contractually excludes, per requirement, with the reason:
         # checked against the grid by recette.grille.perimetre.
         "perimetre": {"exclusions": Libre(QUELCONQUE)},
