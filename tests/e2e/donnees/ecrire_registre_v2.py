@@ -1,8 +1,8 @@
-"""Writes tests/donnees/fixtures/registre-v2.sqlite with the hand-written register of the bench
+"""Writes tests/e2e/donnees/fixtures/registre-v2.sqlite with the hand-written register of the bench
 as it was before the switch to the models (schema version 2, commit 2fa8311), and beside it
 registre-v2.json: what that register showed of it (every anomaly's fiche, the séance index).
 
-Run once, with that code, to make the fixture: ``python tests/donnees/ecrire_registre_v2.py``.
+Run once, with that code, to make the fixture: ``python tests/e2e/donnees/ecrire_registre_v2.py``.
 The register no longer writes this format, so the file is committed; the test
 (test_migration_registre_v2.py) opens a copy with today's register and compares.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 DOSSIER = Path(__file__).resolve().parent / "fixtures"
-RACINE = Path(__file__).resolve().parents[2]
+RACINE = Path(__file__).resolve().parents[3]
 PARIS = ZoneInfo("Europe/Paris")
 DEBUT = datetime(2026, 12, 24, 10, 0, tzinfo=PARIS)
 

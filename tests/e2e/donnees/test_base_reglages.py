@@ -17,7 +17,7 @@ from recette.contrat import Gravite, charger_contrat
 from recette.modeles import valeurs
 from recette.verdicts import Phase, StatutAnomalie
 
-RACINE = Path(__file__).resolve().parents[2]
+RACINE = Path(__file__).resolve().parents[3]
 PYTHON = sys.executable
 
 

@@ -1,5 +1,5 @@
 """A register written by the hand-written register of the bench (schema 2, before the switch to
-the models: tests/donnees/fixtures/registre-v2.sqlite, written by ecrire_registre_v2.py with
+the models: tests/e2e/donnees/fixtures/registre-v2.sqlite, written by ecrire_registre_v2.py with
 that code) is migrated into the models when the register opens it, not lost: every anomaly
 reads back as the former register showed it (occurrences and history included), the séance
 index too, the next number continues, and the former tables are kept (renamed), to the point
@@ -27,7 +27,7 @@ from recette.modeles.models import Anomalie, Evenement, Numerotation, Occurrence
 
 PARIS = ZoneInfo("Europe/Paris")
 ICI = Path(__file__).resolve().parent
-FIXTURES = ICI.parents[1] / "fixtures"
+FIXTURES = ICI.parents[2] / "fixtures"
 CONTRAT = charger_contrat(FIXTURES)
 FICHIER_V2 = ICI / "fixtures" / "registre-v2.sqlite"
 ATTENDU_V2 = json.loads((ICI / "fixtures" / "registre-v2.json").read_text(encoding="utf-8"))
