@@ -662,9 +662,15 @@ def verifier_registre(racine: Path, contrat: Contrat) -> Path:
     from recette.base import VARIABLE_URL
 
     chemin = chemin_registre(racine)
+    distante = bool((os.environ.get(VARIABLE_URL) or "").strip())
+    if not distante and not chemin.exists() and not chemin.is_symlink():
+        # No register yet: the séance creates it. A pre-flight writes nothing (a refused command
+        # leaves no file behind): only the nearest existing folder must take new files.
+        _verifier_dossier_futur(chemin)
+        return chemin
     with Registre(chemin, contrat) as registre:
         registre.verifier_ecriture()
-    if (os.environ.get(VARIABLE_URL) or "").strip():
+    if distante:
         return chemin
     try:
         with tempfile.TemporaryFile(dir=chemin.parent):
@@ -675,6 +681,24 @@ def verifier_registre(racine: Path, contrat: Contrat) -> Path:
             "le registre ne pourrait pas enregistrer la séance."
         ) from None
     return chemin
+
+
+def _verifier_dossier_futur(chemin: Path) -> None:
+    ancetre = chemin.parent
+    while not ancetre.exists() and ancetre != ancetre.parent:
+        ancetre = ancetre.parent
+    if not ancetre.is_dir():
+        raise RegistreAnomaliesErreur(
+            f"Le registre {chemin} ne peut pas être créé : {ancetre} n'est pas un dossier."
+        )
+    try:
+        with tempfile.TemporaryFile(dir=ancetre):
+            pass
+    except OSError as exc:
+        raise RegistreAnomaliesErreur(
+            f"Le registre {chemin} ne peut pas être créé : le dossier {ancetre} refuse "
+            f"l'écriture ({exc.strerror or exc})."
+        ) from None
 
 
 def preuves_allure(dossier_seance: Path) -> dict[str, tuple[str, ...]]:
