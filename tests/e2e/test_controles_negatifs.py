@@ -159,7 +159,11 @@ def test_refus_sans_temoin_controle_impossible(tmp_path, serveurs, secrets_demo,
     assert sorted(echecs) == refuses, sorted(echecs)
     for nom in refuses:
         assert CONTROLE_IMPOSSIBLE.match(echecs[nom]["message"]), echecs[nom]
-        assert "Dr Paul Durand" in echecs[nom]["message"], echecs[nom]
+    # The secretary is refused the wrong address: her refusal is checked against the witness
+    # (the médecin traitant's card), who is refused too. The administrator lands on a page that
+    # is neither the summary nor a refusal: not recognised, whoever the witness.
+    secretaire = next(nom for nom in refuses if "secrétaire" in nom)
+    assert "Dr Paul Durand" in echecs[secretaire]["message"], echecs[secretaire]
 
 
 def test_refus_avec_temoin_passe(tmp_path, serveurs, secrets_demo, edition):
