@@ -17,7 +17,7 @@ from gherkin.errors import CompositeParserException, ParserException
 from gherkin.parser import Parser
 from gherkin.token_matcher import TokenMatcher
 
-from recette.grille.features import MOTIF_EXIGENCE, FeatureInvalide
+from recette.grille.features import Etiquettes, FeatureInvalide
 
 ETIQUETTE = "manuel"
 
@@ -31,7 +31,7 @@ class Etape:
 
 
 @dataclass(frozen=True)
-class ScenarioManuel:
+class ScenarioManuel(Etiquettes):
     fichier: str  # relative to the features folder, POSIX
     ligne: int
     fonctionnalite: str
@@ -44,24 +44,6 @@ class ScenarioManuel:
     def cle(self) -> str:
         """Stable id of the scenario in a cahier: its file and line."""
         return f"{self.fichier}:{self.ligne}"
-
-    @property
-    def exigences(self) -> tuple[str, ...]:
-        return tuple(sorted(t for t in self.tags if MOTIF_EXIGENCE.match(t)))
-
-    def valeur(self, cle: str) -> str | None:
-        return next(
-            (t.split(":", 1)[1] for t in sorted(self.tags) if t.startswith(cle + ":")), None
-        )
-
-    @property
-    def domaine(self) -> str | None:
-        return self.valeur("domaine")
-
-    @property
-    def priorite(self) -> int | None:
-        valeur = self.valeur("priorite")
-        return int(valeur) if valeur and valeur.isdigit() else None
 
     @property
     def professions(self) -> tuple[str, ...]:

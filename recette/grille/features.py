@@ -29,24 +29,20 @@ class FeatureInvalide(RecetteErreur):
         self.erreurs = erreurs
 
 
-@dataclass(frozen=True)
-class ScenarioInfo:
-    fichier: Path
-    ligne: int
-    fonctionnalite: str
-    nom: str
+class Etiquettes:
+    """What a scenario's tags say (requirements, domain, priority), for every kind of scenario
+    (automated ones here, the référents' manual ones in recette.cahier): needs `self.tags`."""
+
     tags: frozenset[str]
-    plan: bool
 
     @property
     def exigences(self) -> tuple[str, ...]:
         return tuple(sorted(t for t in self.tags if MOTIF_EXIGENCE.match(t)))
 
     def valeur(self, cle: str) -> str | None:
-        for tag in self.tags:
-            if tag.startswith(cle + ":"):
-                return tag.split(":", 1)[1]
-        return None
+        return next(
+            (t.split(":", 1)[1] for t in sorted(self.tags) if t.startswith(cle + ":")), None
+        )
 
     @property
     def domaine(self) -> str | None:
@@ -56,6 +52,16 @@ class ScenarioInfo:
     def priorite(self) -> int | None:
         valeur = self.valeur("priorite")
         return int(valeur) if valeur and valeur.isdigit() else None
+
+
+@dataclass(frozen=True)
+class ScenarioInfo(Etiquettes):
+    fichier: Path
+    ligne: int
+    fonctionnalite: str
+    nom: str
+    tags: frozenset[str]
+    plan: bool
 
     @property
     def a_ecrire(self) -> bool:
