@@ -688,8 +688,10 @@ def _verifier_dossier_futur(chemin: Path) -> None:
     while not ancetre.exists() and ancetre != ancetre.parent:
         ancetre = ancetre.parent
     if not ancetre.is_dir():
+        nature = "est un fichier" if ancetre.is_file() else "existe"
         raise RegistreAnomaliesErreur(
-            f"Le registre {chemin} ne peut pas être créé : {ancetre} n'est pas un dossier."
+            f"Le registre {chemin} ne peut pas être créé : {ancetre} {nature}, pas un dossier "
+            "où le créer ; corrigez RECETTE_BASE ou déplacez ce fichier."
         )
     try:
         with tempfile.TemporaryFile(dir=ancetre):

@@ -231,6 +231,8 @@ def test_etiquette_inconnue(tmp_path, serveur, secrets_uniques):
     texte = fichier.read_text(encoding="utf-8").replace("@EXG-CONS-01 ", "@EXG-CONS-77 ", 1)
     fichier.write_text(texte, encoding="utf-8")
     ligne = next(i for i, t in enumerate(texte.splitlines(), 1) if "@EXG-CONS-77" in t)
+    # The reports folder exists beforehand, as a user's does: the refusal must leave it empty.
+    (tmp_path / "r").mkdir()
     execution = recette(
         ["lancer", "--profil", "demo-a", "--cible", serveur.url],
         {**secrets_uniques, "RECETTE_RAPPORTS": str(tmp_path / "r"), "RECETTE_RACINE": str(racine)},
