@@ -45,8 +45,9 @@ class Carte(dict):
     ligne: int | None = None
 
 
-class ChargeurLigne(yaml.SafeLoader):
-    """A SafeLoader (no arbitrary objects) whose mappings are `Carte`s; dates stay text so that
+class ChargeurLigne(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """A SafeLoader (no arbitrary objects; libyaml's when present: the pure-Python parser made
+    loading the fixtures the slowest part of every command) whose mappings are `Carte`s; dates stay text so that
     a wrong one (2027-02-30) is reported by key path and line, not as a bare ValueError."""
 
 
