@@ -3,6 +3,7 @@ its checks, and a filled cahier recorded as a sealed manual séance with its ano
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shutil
 from datetime import date, datetime
@@ -57,9 +58,23 @@ def test_un_scenario_manuel_mal_forme_est_refuse_avec_son_fichier(tmp_path):
         lire_scenarios_manuels(tmp_path)
 
 
+@pytest.fixture(scope="module")
+def cahier_produit(tmp_path_factory):
+    # Rendering the PDF is most of the cost: produced once, and each test gets its own copy.
+    return produire_cahier(RACINE, tmp_path_factory.mktemp("cahier"), "MSP Démo", "va", QUAND)
+
+
 @pytest.fixture
-def cahier(tmp_path):
-    return produire_cahier(RACINE, tmp_path / "cahier", "MSP Démo", "va", QUAND)
+def cahier(cahier_produit, tmp_path):
+    dossier = Path(shutil.copytree(cahier_produit.classeur.parent, tmp_path / "cahier"))
+    return dataclasses.replace(
+        cahier_produit,
+        **{
+            champ: dossier
+            / getattr(cahier_produit, champ).relative_to(cahier_produit.classeur.parent)
+            for champ in ("classeur", "html", "pdf")
+        },
+    )
 
 
 def remplir(classeur: Path, lignes: dict[str, tuple]) -> Path:
