@@ -46,9 +46,10 @@ class Carte(dict):
 
 
 class ChargeurLigne(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """A SafeLoader (no arbitrary objects; libyaml's when present: the pure-Python parser made
-    loading the fixtures the slowest part of every command) whose mappings are `Carte`s; dates stay text so that
-    a wrong one (2027-02-30) is reported by key path and line, not as a bare ValueError."""
+    """A SafeLoader (no arbitrary objects) whose mappings are `Carte`s; dates stay text so that
+    a wrong one (2027-02-30) is reported by key path and line, not as a bare ValueError.
+    libyaml's parser when present: the pure-Python one made reading the fixtures the slowest
+    part of every command."""
 
 
 ChargeurLigne.yaml_implicit_resolvers = {
