@@ -672,15 +672,23 @@ def verifier_registre(racine: Path, contrat: Contrat) -> Path:
         registre.verifier_ecriture()
     if distante:
         return chemin
-    try:
-        with tempfile.TemporaryFile(dir=chemin.parent):
-            pass
-    except OSError as exc:
+    refus = _refus_d_ecriture(chemin.parent)
+    if refus:
         raise RegistreAnomaliesErreur(
-            f"Le dossier du registre {chemin.parent} refuse l'écriture ({exc.strerror or exc}) : "
+            f"Le dossier du registre {chemin.parent} refuse l'écriture ({refus}) : "
             "le registre ne pourrait pas enregistrer la séance."
-        ) from None
+        )
     return chemin
+
+
+def _refus_d_ecriture(dossier: Path) -> str | None:
+    """Why `dossier` does not take a new file (its WAL and shared-memory files, or the register
+    itself), or None when it does; nothing is left behind."""
+    try:
+        with tempfile.TemporaryFile(dir=dossier):
+            return None
+    except OSError as exc:
+        return str(exc.strerror or exc)
 
 
 def _verifier_dossier_futur(chemin: Path) -> None:
@@ -693,14 +701,12 @@ def _verifier_dossier_futur(chemin: Path) -> None:
             f"Le registre {chemin} ne peut pas être créé : {ancetre} {nature}, pas un dossier "
             "où le créer ; corrigez RECETTE_BASE ou déplacez ce fichier."
         )
-    try:
-        with tempfile.TemporaryFile(dir=ancetre):
-            pass
-    except OSError as exc:
+    refus = _refus_d_ecriture(ancetre)
+    if refus:
         raise RegistreAnomaliesErreur(
             f"Le registre {chemin} ne peut pas être créé : le dossier {ancetre} refuse "
-            f"l'écriture ({exc.strerror or exc})."
-        ) from None
+            f"l'écriture ({refus})."
+        )
 
 
 def preuves_allure(dossier_seance: Path) -> dict[str, tuple[str, ...]]:
